@@ -1,0 +1,283 @@
+//! Site configuration: `site.toml`, parsed strictly.
+//!
+//! Unknown keys are errors that name the key, the file and the line, so a
+//! typo never silently does nothing. The parsed [`Config`] is plain data that
+//! every later stage reads.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// The whole of `site.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The site's name, shown in the header and in page titles.
+    pub title: String,
+    /// Where the site will live, e.g. `https://trust.example/hr/`. Its path is the base path of every link.
+    pub base_url: String,
+    /// The main language, as a BCP 47 tag such as `en` or `cy`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// One sentence about the site, used when a page has no summary.
+    #[serde(default)]
+    pub description: String,
+    /// The organisation's name, logo and colour.
+    #[serde(default)]
+    pub branding: Branding,
+    /// Options for `freda build`.
+    #[serde(default)]
+    pub build: BuildConfig,
+    /// Controlled vocabularies, in the order they are shown.
+    #[serde(default)]
+    pub taxonomies: IndexMap<String, TaxonomyConfig>,
+    /// Free-form data for custom templates.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// The `[branding]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Branding {
+    /// The organisation that publishes the library.
+    pub organisation: String,
+    /// Path of a logo under `static/`, e.g. `/images/logo.svg`.
+    pub logo: Option<String>,
+    /// Main colour as `#rrggbb`.
+    pub primary_colour: String,
+}
+
+impl Default for Branding {
+    fn default() -> Branding {
+        Branding {
+            organisation: String::new(),
+            logo: None,
+            primary_colour: "#005eb8".to_string(),
+        }
+    }
+}
+
+/// The `[build]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildConfig {
+    /// Output folder, relative to the site root.
+    pub output_dir: String,
+    /// Build draft pages too.
+    pub drafts: bool,
+}
+
+impl Default for BuildConfig {
+    fn default() -> BuildConfig {
+        BuildConfig {
+            output_dir: "public".to_string(),
+            drafts: false,
+        }
+    }
+}
+
+/// One vocabulary, such as `rights` or `settings`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// Heading shown for the vocabulary, e.g. "Rights".
+    pub label: String,
+    /// What the vocabulary classifies.
+    #[serde(default)]
+    pub description: String,
+    /// Allow any term, not only those listed (used for `topics`).
+    #[serde(default)]
+    pub open: bool,
+    /// The allowed terms, in display order.
+    #[serde(default)]
+    pub terms: Vec<TermConfig>,
+}
+
+/// One term of a vocabulary.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermConfig {
+    /// URL-safe identifier used in front matter, e.g. `article-8`.
+    pub slug: String,
+    /// Human label, e.g. "Article 8: Right to respect for private and family life".
+    pub label: String,
+    /// A sentence explaining the term.
+    #[serde(default)]
+    pub description: String,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+impl Config {
+    /// Reads and validates `site.toml` from the site root.
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        let path = root.join("site.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let mut ds = Diagnostics::new();
+            ds.push(
+                Diagnostic::error("site.toml", format!("cannot read {}: {e}", path.display()))
+                    .help("run freda in a site folder, or create one with `freda init DIR`"),
+            );
+            ds
+        })?;
+        Config::parse(&text)
+    }
+
+    /// Parses and validates the text of `site.toml`.
+    pub fn parse(text: &str) -> Result<Config, Diagnostics> {
+        let mut ds = Diagnostics::new();
+        let config: Config = match toml::from_str(text) {
+            Ok(c) => c,
+            Err(e) => {
+                ds.push(toml_error("site.toml", text, &e, 0));
+                return Err(ds);
+            }
+        };
+        config.validate(text, &mut ds);
+        if ds.has_errors() {
+            Err(ds)
+        } else {
+            Ok(config)
+        }
+    }
+
+    fn validate(&self, text: &str, ds: &mut Diagnostics) {
+        if base_path_of(&self.base_url).is_none() {
+            ds.push(
+                Diagnostic::error("site.toml", format!("base_url \"{}\" is not an http(s) URL", self.base_url))
+                    .at(text, span_of_key(text, "base_url"))
+                    .help("write the full address, e.g. base_url = \"https://trust.example/hr/\""),
+            );
+        }
+        if parse_hex_colour(&self.branding.primary_colour).is_none() {
+            ds.push(
+                Diagnostic::error(
+                    "site.toml",
+                    format!("primary_colour \"{}\" is not a colour like \"#005eb8\"", self.branding.primary_colour),
+                )
+                .at(text, span_of_key(text, "primary_colour")),
+            );
+        }
+        for (name, tax) in &self.taxonomies {
+            if crate::content::slugify(name) != *name {
+                ds.push(
+                    Diagnostic::error("site.toml", format!("taxonomy name \"{name}\" must be lowercase letters, digits and hyphens"))
+                        .at(text, span_of_key(text, name)),
+                );
+            }
+            let mut seen = std::collections::HashSet::new();
+            for term in &tax.terms {
+                if !seen.insert(term.slug.as_str()) {
+                    ds.push(Diagnostic::error(
+                        "site.toml",
+                        format!("term \"{}\" is listed twice in taxonomy \"{name}\"", term.slug),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        base_path_of(&self.base_url).unwrap_or_else(|| "/".to_string())
+    }
+
+    /// `base_url` without its trailing slash, for absolute links in sitemaps.
+    pub fn base_origin_and_path(&self) -> String {
+        self.base_url.trim_end_matches('/').to_string()
+    }
+}
+
+/// Extracts the path of an http(s) URL, normalised to `/…/`.
+pub fn base_path_of(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || url.contains(char::is_whitespace) {
+        return None;
+    }
+    let path = path.trim_matches('/');
+    Some(if path.is_empty() { "/".to_string() } else { format!("/{path}/") })
+}
+
+/// Parses `#rrggbb` (or `#rgb`) into RGB bytes.
+pub fn parse_hex_colour(s: &str) -> Option<[u8; 3]> {
+    let hex = s.strip_prefix('#')?;
+    let expand: String = match hex.len() {
+        3 => hex.chars().flat_map(|c| [c, c]).collect(),
+        6 => hex.to_string(),
+        _ => return None,
+    };
+    let byte = |i: usize| u8::from_str_radix(expand.get(i..i + 2)?, 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+/// Turns a toml parse error into a diagnostic; `offset` is where the TOML starts in the file.
+pub fn toml_error(path: &str, file_text: &str, e: &toml::de::Error, offset: usize) -> Diagnostic {
+    let message = e.message().trim().replace('\n', " ");
+    let d = Diagnostic::error(path, message);
+    match e.span() {
+        Some(span) => d.at(file_text, span.start + offset..span.end + offset),
+        None => d,
+    }
+}
+
+/// The span of `key = …` at the start of a line, or an empty span at 0.
+pub fn span_of_key(text: &str, key: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                let start = offset + (line.len() - trimmed.len());
+                return start..start + key.len();
+            }
+        }
+        offset += line.len();
+    }
+    0..0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_handles_subpaths() {
+        assert_eq!(base_path_of("https://trust.example/hr").as_deref(), Some("/hr/"));
+        assert_eq!(base_path_of("https://trust.example/").as_deref(), Some("/"));
+        assert_eq!(base_path_of("http://x.org").as_deref(), Some("/"));
+        assert_eq!(base_path_of("trust.example/hr"), None);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = Config::parse("title = \"x\"\nbase_url = \"https://a.b/\"\ntitel = \"y\"\n").unwrap_err();
+        let text = err.render();
+        assert!(text.starts_with("site.toml:3:1: error: unknown field `titel`"), "{text}");
+    }
+
+    #[test]
+    fn taxonomies_keep_document_order() {
+        let c = Config::parse(
+            "title = \"x\"\nbase_url = \"https://a.b/\"\n[taxonomies.rights]\nlabel = \"R\"\n[taxonomies.audiences]\nlabel = \"A\"\n",
+        )
+        .unwrap();
+        let names: Vec<_> = c.taxonomies.keys().collect();
+        assert_eq!(names, ["rights", "audiences"]);
+    }
+
+    #[test]
+    fn colours() {
+        assert_eq!(parse_hex_colour("#005eb8"), Some([0, 0x5e, 0xb8]));
+        assert_eq!(parse_hex_colour("#fff"), Some([255, 255, 255]));
+        assert_eq!(parse_hex_colour("blue"), None);
+    }
+}

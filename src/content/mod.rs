@@ -1,0 +1,110 @@
+//! Content: walk `content/`, parse every file, and assemble the [`Site`].
+//!
+//! Files are read and parsed in parallel; everything after that is
+//! sequential and deterministic. All problems are collected as diagnostics,
+//! so one build reports every mistake at once. The [`Site`] handed on is
+//! plain data: sections, pages and taxonomies, with final URLs.
+
+pub mod date;
+pub mod frontmatter;
+pub mod page;
+mod assemble;
+mod walk;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostics;
+pub use assemble::TaxonomyIndex;
+pub use page::{Meta, Page, PageKind, PageType, Section};
+
+/// Options that change what is loaded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Include pages with `status = "draft"`.
+    pub drafts: bool,
+}
+
+/// A file under `content/` that is not Markdown, copied as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Asset {
+    /// Output path relative to the output root, e.g. `case-studies/chart.png`.
+    pub output: String,
+    /// Where it is on disk.
+    pub source: PathBuf,
+}
+
+/// Everything loaded from a site folder: the input of the render stage.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The parsed `site.toml`.
+    pub config: Config,
+    /// Base path of every URL, `/` or `/hr/`.
+    pub base_path: String,
+    /// All sections; index 0 is the home page (`content/_index.md`).
+    pub sections: Vec<Section>,
+    /// All pages that will be built.
+    pub pages: Vec<Page>,
+    /// Terms in use, per vocabulary.
+    pub taxonomies: Vec<TaxonomyIndex>,
+    /// Non-Markdown files under `content/`.
+    pub assets: Vec<Asset>,
+    /// Pages left out because they are drafts, by source path.
+    pub drafts: Vec<String>,
+}
+
+/// Loads a site: config already parsed, content walked, parsed and checked.
+pub fn load(root: &Path, config: Config, opts: LoadOptions) -> (Option<Site>, Diagnostics) {
+    let mut ds = Diagnostics::new();
+    let walked = walk::walk(&root.join("content"), &mut ds);
+    let parsed = walk::parse_all(&root.join("content"), &walked.markdown, &mut ds);
+    let site = assemble::assemble(config, parsed, walked.assets, opts, &mut ds);
+    (Some(site), ds)
+}
+
+/// Turns text into a URL slug: ASCII letters and digits, runs of anything else
+/// become one `-`. Welsh and other accented letters lose their accents.
+pub fn slugify(s: &str) -> String {
+    let ascii = deunicode::deunicode(s).to_lowercase();
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// A folder name turned into a title: `case-studies` becomes "Case studies".
+pub fn title_from_slug(slug: &str) -> String {
+    let words = slug.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Restraint review: 2024!"), "restraint-review-2024");
+        assert_eq!(slugify("Côr ŵyl"), "cor-wyl");
+        assert_eq!(slugify("  --Hello__World--  "), "hello-world");
+        assert_eq!(slugify("../../etc"), "etc");
+        assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn titles_from_slugs() {
+        assert_eq!(title_from_slug("case-studies"), "Case studies");
+        assert_eq!(title_from_slug(""), "");
+    }
+}

@@ -1,0 +1,248 @@
+//! Diagnostics: errors and warnings that point at `path:line:col`.
+//!
+//! Every stage reports problems as [`Diagnostic`] values instead of failing on
+//! the first one, so an editor sees all mistakes of a build at once. A
+//! diagnostic carries the offending source line and a caret under the bad
+//! text, in the style of rustc and just.
+
+use std::fmt;
+use std::ops::Range;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Stops the build.
+    Error,
+    /// Reported, but the build goes on.
+    Warning,
+}
+
+/// A position in a source file, 1-based, with the line's text for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub col: usize,
+    /// The full text of the line, without its line ending.
+    pub source_line: String,
+    /// How many characters to underline (at least 1).
+    pub width: usize,
+}
+
+/// One problem found in the site, with where it is and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// File path as shown to the user, relative to the site root.
+    pub path: String,
+    /// Where in the file, when known.
+    pub location: Option<Location>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when we can say.
+    pub help: Option<String>,
+}
+
+impl Location {
+    /// Finds the line and column of a byte range in `text`.
+    ///
+    /// Offsets past the end or inside a character are clamped, so a bad span
+    /// from a parser can never cause a panic.
+    pub fn from_span(text: &str, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let source_line = text[line_start..line_end].trim_end_matches('\r');
+        let line = text[..start].matches('\n').count() + 1;
+        let col = text[line_start..start].chars().count() + 1;
+        let width = text[start..end.min(line_end)].chars().count().max(1);
+        Location {
+            line,
+            col,
+            source_line: source_line.trim_start_matches('\u{feff}').to_string(),
+            width,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl Diagnostic {
+    /// An error in `path` with no position.
+    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            location: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning in `path` with no position.
+    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// Points the diagnostic at a byte range of the file's text.
+    pub fn at(mut self, text: &str, span: Range<usize>) -> Diagnostic {
+        self.location = Some(Location::from_span(text, span));
+        self
+    }
+
+    /// Adds a hint saying how to fix the problem.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (&str, usize, usize) {
+        let (line, col) = self.location.as_ref().map_or((0, 0), |l| (l.line, l.col));
+        (&self.path, line, col)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match &self.location {
+            Some(loc) => {
+                writeln!(f, "{}:{}:{}: {kind}: {}", self.path, loc.line, loc.col, self.message)?;
+                let num = loc.line.to_string();
+                let pad = " ".repeat(num.len());
+                writeln!(f, " {num} | {}", loc.source_line)?;
+                let lead: String = loc
+                    .source_line
+                    .chars()
+                    .take(loc.col - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                writeln!(f, " {pad} | {lead}{}", "^".repeat(loc.width))?;
+            }
+            None => writeln!(f, "{}: {kind}: {}", self.path, self.message)?,
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A collection of diagnostics from one run.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty collection.
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    /// Adds one diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Adds many diagnostics.
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    /// True when there is at least one error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// All diagnostics, sorted by file and position.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.message.cmp(&b.message)));
+        v.dedup();
+        v
+    }
+
+    /// Renders every diagnostic, sorted, one after another.
+    pub fn render(&self) -> String {
+        self.sorted().iter().map(|d| d.to_string()).collect()
+    }
+}
+
+/// Suggests the closest candidate to a misspelt word, if one is close enough.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_of_a_span() {
+        let text = "a = 1\nrights = [\"artcle-8\"]\n";
+        let start = text.find("\"artcle").unwrap();
+        let loc = Location::from_span(text, start..start + 10);
+        assert_eq!((loc.line, loc.col, loc.width), (2, 11, 10));
+        assert_eq!(loc.source_line, "rights = [\"artcle-8\"]");
+    }
+
+    #[test]
+    fn spans_out_of_range_are_clamped() {
+        let loc = Location::from_span("é", 1..99);
+        assert_eq!((loc.line, loc.col), (1, 1));
+    }
+
+    #[test]
+    fn renders_with_caret_and_help() {
+        let text = "x\ntype = \"case-stdy\"\n";
+        let d = Diagnostic::error("content/a.md", "unknown type")
+            .at(text, 9..20)
+            .help("did you mean \"case-study\"?");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:2:8: error: unknown type\n 2 | type = \"case-stdy\"\n   |        ^^^^^^^^^^^\n  help: did you mean \"case-study\"?\n"
+        );
+    }
+
+    #[test]
+    fn suggests_close_words_only() {
+        let words = ["article-8", "article-2", "dignity"];
+        assert_eq!(did_you_mean("artcle-8", words), Some("article-8"));
+        assert_eq!(did_you_mean("zebra", words), None);
+    }
+}

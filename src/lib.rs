@@ -1,0 +1,12 @@
+//! freda: a static site generator for human-rights-in-healthcare resource libraries.
+//!
+//! The pipeline runs one way: [`config`] → [`content`] → [`markdown`] →
+//! [`render`] → [`output`]. Each stage is a module that hands plain data to
+//! the next; nothing is global.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod scaffold;

@@ -1,0 +1,451 @@
+//! Markdown: one pulldown-cmark pass per page that renders HTML and collects
+//! headings, links and images.
+//!
+//! The pass gives headings stable, unique ids and builds the table of
+//! contents, resolves `@/path.md` links to final URLs, turns GitHub alerts
+//! into callouts, highlights fenced code with CSS classes, and warns about
+//! images without alt text. Raw HTML is allowed but sanitised with ammonia.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::content::page::TocEntry;
+use crate::content::slugify;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+
+/// Where internal `@/` links may point: source path (relative to `content/`) to URL.
+#[derive(Debug, Default, Clone)]
+pub struct LinkTargets {
+    /// Built pages and sections.
+    pub urls: HashMap<String, String>,
+    /// Draft pages that are not built.
+    pub drafts: HashSet<String>,
+}
+
+/// The shared, read-only tools of the markdown stage: made once per build.
+pub struct Markdown {
+    syntaxes: OnceLock<SyntaxSet>,
+    sanitizer: ammonia::Builder<'static>,
+}
+
+/// The file a piece of Markdown comes from, for error positions.
+pub struct SourceRef<'a> {
+    /// Path as shown to the user.
+    pub shown: &'a str,
+    /// The whole file.
+    pub text: &'a str,
+    /// Where the Markdown starts in `text`.
+    pub offset: usize,
+}
+
+/// What one pass over a page's Markdown produces.
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    /// Sanitised HTML.
+    pub html: String,
+    /// h2 and h3 headings, nested.
+    pub toc: Vec<TocEntry>,
+    /// Every heading id on the page, for anchor checks.
+    pub anchors: Vec<String>,
+    /// Words of prose.
+    pub word_count: usize,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+impl Default for Markdown {
+    fn default() -> Markdown {
+        Markdown::new()
+    }
+}
+
+impl Markdown {
+    /// Sets up the sanitiser; syntaxes load on first use.
+    pub fn new() -> Markdown {
+        let mut sanitizer = ammonia::Builder::default();
+        sanitizer
+            .add_generic_attributes(["class", "id"])
+            .add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .link_rel(None);
+        Markdown { syntaxes: OnceLock::new(), sanitizer }
+    }
+
+    /// Renders a page body.
+    pub fn render(&self, src: &SourceRef, links: &LinkTargets) -> Rendered {
+        let md = &src.text[src.offset..];
+        let mut pass = Pass::new(self, src, links);
+        let events: Vec<Event> = Parser::new_ext(md, options())
+            .into_offset_iter()
+            .flat_map(|(e, range)| pass.event(e, range))
+            .collect();
+        let mut html = String::with_capacity(md.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        let html = if pass.raw_html { self.sanitizer.clean(&html).to_string() } else { html };
+        Rendered {
+            html,
+            toc: nest_toc(pass.headings),
+            anchors: pass.ids.into_keys().collect(),
+            word_count: pass.words,
+            diagnostics: pass.diagnostics,
+        }
+    }
+
+    /// Renders a one-line Markdown string (a list item in front matter) without the wrapping `<p>`.
+    pub fn render_inline(&self, md: &str, src: &SourceRef, links: &LinkTargets) -> (String, Vec<Diagnostic>) {
+        let mut pass = Pass::new(self, src, links);
+        let events: Vec<Event> = Parser::new_ext(md, options())
+            .flat_map(|e| pass.event(e, 0..0))
+            .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
+            .collect();
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        let html = if pass.raw_html { self.sanitizer.clean(&html).to_string() } else { html };
+        (html.trim_end().to_string(), pass.diagnostics)
+    }
+
+    fn highlight(&self, lang: &str, code: &str) -> String {
+        let ss = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
+        let Some(syntax) = ss.find_syntax_by_token(lang) else {
+            return format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(code));
+        };
+        let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+        for line in LinesWithEndings::from(code) {
+            if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+                return format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(code));
+            }
+        }
+        let lang = escape(lang);
+        format!("<pre class=\"code\" data-lang=\"{lang}\"><code>{}</code></pre>\n", gen.finalize())
+    }
+}
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+/// State of one pass over one piece of Markdown.
+struct Pass<'a> {
+    md: &'a Markdown,
+    src: &'a SourceRef<'a>,
+    links: &'a LinkTargets,
+    /// Events held back until a heading, image or code block ends.
+    held: Option<Held<'a>>,
+    ids: HashMap<String, usize>,
+    headings: Vec<TocEntry>,
+    words: usize,
+    raw_html: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+enum Held<'a> {
+    Heading { level: HeadingLevel, id: Option<CowStr<'a>>, classes: Vec<CowStr<'a>>, text: String, events: Vec<Event<'a>> },
+    Image { range: Range<usize>, alt: String, events: Vec<Event<'a>> },
+    Code { lang: String, code: String },
+}
+
+impl<'a> Pass<'a> {
+    fn new(md: &'a Markdown, src: &'a SourceRef<'a>, links: &'a LinkTargets) -> Pass<'a> {
+        Pass { md, src, links, held: None, ids: HashMap::new(), headings: Vec::new(), words: 0, raw_html: false, diagnostics: Vec::new() }
+    }
+
+    fn span(&self, range: &Range<usize>) -> Range<usize> {
+        range.start + self.src.offset..range.end + self.src.offset
+    }
+
+    fn event(&mut self, e: Event<'a>, range: Range<usize>) -> Vec<Event<'a>> {
+        if let Some(held) = self.held.take() {
+            return self.held_event(held, e);
+        }
+        match e {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                self.held = Some(Held::Heading { level, id, classes, text: String::new(), events: Vec::new() });
+                vec![]
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = self.resolve(dest_url, &range);
+                let start = Event::Start(Tag::Image { link_type, dest_url: dest, title, id });
+                self.held = Some(Held::Image { range, alt: String::new(), events: vec![start] });
+                vec![]
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => l.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.held = Some(Held::Code { lang, code: String::new() });
+                vec![]
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = self.resolve(dest_url, &range);
+                vec![Event::Start(Tag::Link { link_type, dest_url: dest, title, id })]
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => vec![Event::Html(callout_open(kind).into())],
+            Event::End(TagEnd::BlockQuote(Some(_))) => vec![Event::Html("</div>\n".into())],
+            Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                self.raw(h, &range);
+                vec![e]
+            }
+            Event::Text(ref t) => {
+                self.words += t.split_whitespace().count();
+                vec![e]
+            }
+            other => vec![other],
+        }
+    }
+
+    fn held_event(&mut self, held: Held<'a>, e: Event<'a>) -> Vec<Event<'a>> {
+        match (held, e) {
+            (Held::Heading { level, id, classes, text, events }, Event::End(TagEnd::Heading(_))) => {
+                self.finish_heading(level, id, classes, text, events)
+            }
+            (Held::Heading { level, id, classes, mut text, mut events }, e) => {
+                if let Event::Text(t) | Event::Code(t) = &e {
+                    text.push_str(t);
+                    self.words += t.split_whitespace().count();
+                }
+                events.push(e);
+                self.held = Some(Held::Heading { level, id, classes, text, events });
+                vec![]
+            }
+            (Held::Image { range, alt, mut events }, Event::End(TagEnd::Image)) => {
+                if alt.trim().is_empty() {
+                    self.diagnostics.push(
+                        Diagnostic::warning(self.src.shown, "image has no alt text")
+                            .at(self.src.text, self.span(&range))
+                            .help("describe what the image shows between the brackets: ![A ward corridor with handrails](…); for a purely decorative image, consider removing it"),
+                    );
+                }
+                events.push(Event::End(TagEnd::Image));
+                events
+            }
+            (Held::Image { range, mut alt, mut events }, e) => {
+                if let Event::Text(t) | Event::Code(t) = &e {
+                    alt.push_str(t);
+                }
+                events.push(e);
+                self.held = Some(Held::Image { range, alt, events });
+                vec![]
+            }
+            (Held::Code { lang, code }, Event::End(TagEnd::CodeBlock)) => {
+                vec![Event::Html(self.md.highlight(&lang, &code).into())]
+            }
+            (Held::Code { lang, mut code }, e) => {
+                if let Event::Text(t) = e {
+                    code.push_str(&t);
+                }
+                self.held = Some(Held::Code { lang, code });
+                vec![]
+            }
+        }
+    }
+
+    fn finish_heading(&mut self, level: HeadingLevel, id: Option<CowStr<'a>>, classes: Vec<CowStr<'a>>, text: String, mut events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+        let base = id.map(|i| i.to_string()).unwrap_or_else(|| heading_slug(&text));
+        let id = unique_id(&mut self.ids, base);
+        let depth = level as u8;
+        if depth == 2 || depth == 3 {
+            self.headings.push(TocEntry { level: depth, id: id.clone(), title: text.trim().to_string(), children: Vec::new() });
+        }
+        let mut out = vec![Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs: Vec::new() })];
+        out.append(&mut events);
+        out.push(Event::End(TagEnd::Heading(level)));
+        out
+    }
+
+    fn raw(&mut self, html: &str, range: &Range<usize>) {
+        self.raw_html = true;
+        let lower = html.to_ascii_lowercase();
+        for tag in ["<script", "<style", "<iframe", "<object", "<embed", "<form"] {
+            if lower.contains(tag) {
+                self.diagnostics.push(
+                    Diagnostic::warning(self.src.shown, format!("raw HTML `{tag}>` was removed"))
+                        .at(self.src.text, self.span(range))
+                        .help("freda removes scripts, styles, frames and forms from content for safety; use Markdown instead"),
+                );
+            }
+        }
+    }
+
+    fn resolve(&mut self, dest: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
+        let Some(target) = dest.strip_prefix("@/") else { return dest };
+        let (path, anchor) = match target.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (target, None),
+        };
+        if let Some(url) = self.links.urls.get(path) {
+            return match anchor {
+                Some(a) => format!("{url}#{a}").into(),
+                None => url.clone().into(),
+            };
+        }
+        let (message, help) = if self.links.drafts.contains(path) {
+            (format!("link to a draft page: @/{path}"), "publish that page first, or remove the link".to_string())
+        } else {
+            let known = self.links.urls.keys().map(String::as_str);
+            let help = match did_you_mean(path, known) {
+                Some(s) => format!("did you mean @/{s}?"),
+                None => "internal links name a file under content/, e.g. (@/case-studies/restraint-review.md)".to_string(),
+            };
+            (format!("broken internal link: there is no content/{path}"), help)
+        };
+        self.diagnostics.push(Diagnostic::error(self.src.shown, message).at(self.src.text, self.span(range)).help(help));
+        dest
+    }
+}
+
+fn callout_open(kind: BlockQuoteKind) -> String {
+    let (class, title) = match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    };
+    format!("<div class=\"callout callout-{class}\">\n<p class=\"callout-title\">{title}</p>\n")
+}
+
+/// The id a heading's text gets: its slug, or `section` when that is empty.
+pub fn heading_slug(text: &str) -> String {
+    let s = slugify(text);
+    if s.is_empty() {
+        "section".to_string()
+    } else {
+        s
+    }
+}
+
+/// Makes `base` unique on the page by adding `-1`, `-2`, … on repeats.
+pub fn unique_id(seen: &mut HashMap<String, usize>, base: String) -> String {
+    let mut candidate = base.clone();
+    while let Some(n) = seen.get_mut(&candidate).map(|n| {
+        *n += 1;
+        *n
+    }) {
+        candidate = format!("{base}-{}", n - 1);
+        if !seen.contains_key(&candidate) {
+            break;
+        }
+    }
+    seen.insert(candidate.clone(), 1);
+    candidate
+}
+
+/// Nests h3 entries under the h2 before them.
+fn nest_toc(flat: Vec<TocEntry>) -> Vec<TocEntry> {
+    let mut out: Vec<TocEntry> = Vec::new();
+    for entry in flat {
+        match out.last_mut() {
+            Some(parent) if entry.level == 3 && parent.level == 2 => parent.children.push(entry),
+            _ => out.push(entry),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(md: &str, links: &LinkTargets) -> Rendered {
+        let src = SourceRef { shown: "content/a.md", text: md, offset: 0 };
+        Markdown::new().render(&src, links)
+    }
+
+    #[test]
+    fn heading_ids_are_stable_and_unique() {
+        let r = render("## Outcomes\n\n## Outcomes\n\n### Outcomes\n\n## Outcomes-1\n", &LinkTargets::default());
+        assert!(r.html.contains("<h2 id=\"outcomes\">"));
+        assert!(r.html.contains("<h2 id=\"outcomes-1\">"));
+        assert!(r.html.contains("<h3 id=\"outcomes-2\">"));
+        assert!(r.html.contains("<h2 id=\"outcomes-1-1\">"), "{}", r.html);
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[1].children[0].id, "outcomes-2");
+    }
+
+    #[test]
+    fn custom_heading_ids_are_kept() {
+        let r = render("## What was done {#done}\n", &LinkTargets::default());
+        assert!(r.html.contains("<h2 id=\"done\">What was done</h2>"));
+    }
+
+    #[test]
+    fn internal_links_resolve() {
+        let mut links = LinkTargets::default();
+        links.urls.insert("case-studies/x.md".into(), "/hr/case-studies/x/".into());
+        let r = render("See [x](@/case-studies/x.md#learning).", &links);
+        assert!(r.html.contains("href=\"/hr/case-studies/x/#learning\""));
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn broken_links_are_errors_with_suggestions() {
+        let mut links = LinkTargets::default();
+        links.urls.insert("case-studies/x.md".into(), "/x/".into());
+        let r = render("Intro\n\nSee [x](@/case-studies/y.md).", &links);
+        let d = &r.diagnostics[0];
+        assert!(d.is_error());
+        assert_eq!(d.message, "broken internal link: there is no content/case-studies/y.md");
+        assert_eq!(d.location.as_ref().unwrap().line, 3);
+        assert_eq!(d.help.as_deref(), Some("did you mean @/case-studies/x.md?"));
+    }
+
+    #[test]
+    fn alerts_become_callouts() {
+        let r = render("> [!WARNING]\n> Check capacity first.\n", &LinkTargets::default());
+        assert!(r.html.contains("<div class=\"callout callout-warning\">"), "{}", r.html);
+        assert!(r.html.contains("Check capacity first."));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let r = render("```rust\nfn main() {}\n```\n", &LinkTargets::default());
+        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        assert!(!r.html.contains("style="));
+    }
+
+    #[test]
+    fn raw_html_is_sanitised() {
+        let r = render("<script>alert(1)</script>\n\n<b onclick=\"x()\">bold</b>", &LinkTargets::default());
+        assert!(!r.html.contains("<script"));
+        assert!(!r.html.contains("onclick"));
+        assert!(r.html.contains("<b>bold</b>"));
+        assert_eq!(r.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn images_without_alt_warn() {
+        let r = render("![](a.png)\n\n![A ward](b.png)", &LinkTargets::default());
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].message, "image has no alt text");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = render("| a |\n|---|\n| 1 |\n\n~~x~~ \"q\"[^1]\n\n- [x] done\n\n[^1]: Note.", &LinkTargets::default());
+        for needle in ["<table>", "<del>x</del>", "\u{201c}q\u{201d}", "footnote", "checkbox"] {
+            assert!(r.html.contains(needle), "{needle} missing in {}", r.html);
+        }
+    }
+}
