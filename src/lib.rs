@@ -4,9 +4,13 @@
 //! [`render`] → [`output`]. Each stage is a module that hands plain data to
 //! the next; nothing is global.
 
+pub mod build;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod render;
 pub mod scaffold;
+pub mod starter;
+pub mod templates;

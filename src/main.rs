@@ -1,1 +1,124 @@
-fn main() {}
+//! The `freda` command line: parses arguments and calls one library function per command.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use freda::build::{self, BuildError, BuildOptions};
+use freda::content::date::Date;
+use freda::scaffold::{self, NewKind, NewOptions};
+
+/// freda turns a folder of Markdown about human rights in care into an
+/// accessible, searchable static website.
+///
+/// Run these commands inside a site folder (one with a site.toml), or point
+/// at one with --root. Start a new site with `freda init my-library`.
+#[derive(Parser)]
+#[command(name = "freda", version, about, long_about, max_term_width = 100)]
+struct Cli {
+    /// The site folder, containing site.toml and content/
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --output)
+    ///
+    /// Checks every page first and lists all problems with their file, line
+    /// and column. Nothing is written unless the whole site is good, so the
+    /// previous public/ folder stays as it was.
+    Build {
+        /// Where to write the site [default: the output_dir in site.toml, usually public]
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Use this address instead of base_url in site.toml, e.g. https://trust.example/hr/
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages whose status is "draft"
+        #[arg(long)]
+        drafts: bool,
+        /// Replace an output folder that freda did not create
+        #[arg(long)]
+        force: bool,
+    },
+    /// Create a new page from a filled-in, commented template
+    ///
+    /// Example: freda new case-study "Reducing restraint on Ward 7"
+    /// writes content/case-studies/reducing-restraint-on-ward-7.md.
+    New {
+        /// Kind of content: page, guide, guide-part, case-study, dos-donts, training, tool, event or evaluation
+        #[arg(value_name = "TYPE")]
+        kind: String,
+        /// The page title, in quotes
+        title: String,
+        /// Folder under content/ to put it in (needed for guide-part, e.g. guides/my-guide)
+        #[arg(long, value_name = "FOLDER")]
+        section: Option<String>,
+    },
+    /// Start a new site from the bundled starter library
+    Init {
+        /// Folder to create (must be new or empty)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprint!("{message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Build { output, base_url, drafts, force } => {
+            let opts = BuildOptions { root: cli.root, output, base_url, drafts, force, progress: true };
+            run_build(&opts)
+        }
+        Command::New { kind, title, section } => run_new(&cli.root, &kind, &title, section.as_deref()),
+        Command::Init { dir } => {
+            let n = freda::starter::init(&dir).map_err(|e| format!("error: {e:#}\n"))?;
+            eprintln!("Created a new site in {} ({n} files). Next: cd {} && freda build", dir.display(), dir.display());
+            Ok(())
+        }
+    }
+}
+
+fn run_build(opts: &BuildOptions) -> Result<(), String> {
+    match build::build(opts) {
+        Ok(report) => {
+            eprint!("{}", report.diagnostics.render());
+            eprintln!("{}", build::summary(&report, &opts.root));
+            Ok(())
+        }
+        Err(BuildError::Site(ds)) => {
+            let (e, w) = (ds.error_count(), ds.warning_count());
+            let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+            let warnings = if w > 0 { format!(" and {}", plural(w, "warning")) } else { String::new() };
+            Err(format!(
+                "{}error: the site was not built: {}{warnings}; the output folder was not changed\n",
+                ds.render(),
+                plural(e, "error")
+            ))
+        }
+        Err(BuildError::Other(e)) => Err(format!("error: {e:#}\n")),
+    }
+}
+
+fn run_new(root: &std::path::Path, kind: &str, title: &str, section: Option<&str>) -> Result<(), String> {
+    let kind = NewKind::parse(kind).map_err(|e| format!("error: {e:#}\n"))?;
+    let today = Date::today();
+    let opts = NewOptions { site_root: root, kind, title, section, today: (today.year, today.month, today.day) };
+    let path = scaffold::new_content(&opts).map_err(|e| format!("error: {e:#}\n"))?;
+    let shown = path.strip_prefix(root).unwrap_or(&path);
+    eprintln!("Created {}. Open it in a text editor, fill in the fields, then run `freda build`.", shown.display());
+    Ok(())
+}

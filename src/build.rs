@@ -1,0 +1,152 @@
+//! `freda build`: runs the whole pipeline and reports what happened.
+//!
+//! config → content → markdown → render → output. Each stage's diagnostics
+//! are gathered; any error stops the build before the output folder is
+//! touched, so the previous site stays in place.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::{self, LoadOptions};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::Markdown;
+use crate::output::{self, OutputFile, WriteOptions};
+use crate::{render, templates};
+
+/// Options for one build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (with `site.toml`).
+    pub root: PathBuf,
+    /// Output folder; default `[build] output_dir` under the root.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` from site.toml.
+    pub base_url: Option<String>,
+    /// Build draft pages too.
+    pub drafts: bool,
+    /// Replace an output folder freda did not create.
+    pub force: bool,
+    /// Show a progress bar (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// What a finished build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files written.
+    pub files: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Where the site went.
+    pub output_dir: PathBuf,
+    /// Warnings (a successful build has no errors).
+    pub diagnostics: Diagnostics,
+}
+
+/// Why a build stopped.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Problems in the site: every one of them, with locations.
+    Site(Diagnostics),
+    /// A problem outside the content, e.g. the output folder.
+    Other(anyhow::Error),
+}
+
+/// The site after all checks, rendered into memory, not yet written.
+pub struct Rendered {
+    /// Files to write.
+    pub files: Vec<OutputFile>,
+    /// Warnings.
+    pub diagnostics: Diagnostics,
+    /// Output folder from config or options.
+    pub output_dir: PathBuf,
+}
+
+/// Builds the site and writes it atomically.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let rendered = render_only(opts)?;
+    let write = WriteOptions { site_root: &opts.root, output_dir: &rendered.output_dir, force: opts.force };
+    output::write_output(&rendered.files, &write).map_err(BuildError::Other)?;
+    Ok(BuildReport {
+        pages: rendered.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: rendered.files.len(),
+        elapsed: started.elapsed(),
+        output_dir: rendered.output_dir,
+        diagnostics: rendered.diagnostics,
+    })
+}
+
+/// Runs every stage but the write, for `build` and for tests.
+pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
+    let mut config = Config::load(&opts.root).map_err(BuildError::Site)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url.clone_from(url);
+        if crate::config::base_path_of(url).is_none() {
+            let mut ds = Diagnostics::new();
+            ds.push(Diagnostic::error("--base-url", format!("\"{url}\" is not an http(s) URL")));
+            return Err(BuildError::Site(ds));
+        }
+    }
+    let output_dir = opts.output.clone().unwrap_or_else(|| opts.root.join(&config.build.output_dir));
+    let write = WriteOptions { site_root: &opts.root, output_dir: &output_dir, force: opts.force };
+    output::check_output_dir(&write).map_err(BuildError::Other)?;
+    let drafts = opts.drafts || config.build.drafts;
+    let language = config.language.clone();
+    let (site, mut ds) = content::load(&opts.root, config, LoadOptions { drafts });
+    let theme = match templates::load(&opts.root, &language) {
+        Ok(t) => Some(t),
+        Err(more) => {
+            ds.extend(more.sorted().into_iter().cloned());
+            None
+        }
+    };
+    let (Some(mut site), Some(theme)) = (site, theme) else { return Err(BuildError::Site(ds)) };
+    ds.extend(render::render_markdown(&mut site, &Markdown::new()));
+    if ds.has_errors() {
+        return Err(BuildError::Site(ds));
+    }
+    let bar = progress_bar(opts.progress && site.pages.len() >= 1000);
+    let files = render::render_site(&site, &theme, bar.as_ref());
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    match files {
+        Ok(files) => Ok(Rendered { files, diagnostics: ds, output_dir }),
+        Err(errors) => {
+            ds.extend(errors);
+            Err(BuildError::Site(ds))
+        }
+    }
+}
+
+fn progress_bar(wanted: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !wanted || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("Rendering {bar:30} {pos}/{len} pages") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// The one-line summary printed after a good build.
+pub fn summary(report: &BuildReport, root: &Path) -> String {
+    let shown = report.output_dir.strip_prefix(root).unwrap_or(&report.output_dir);
+    let warnings = match report.diagnostics.warning_count() {
+        0 => String::new(),
+        1 => " (1 warning)".to_string(),
+        n => format!(" ({n} warnings)"),
+    };
+    format!(
+        "Built {} pages in {:.2} s → {}/{warnings}",
+        report.pages,
+        report.elapsed.as_secs_f64(),
+        shown.display()
+    )
+}

@@ -1,0 +1,187 @@
+//! Templates: the embedded default theme, overridable one file at a time.
+//!
+//! The default theme under `themes/default/` is compiled into the binary, so
+//! freda works from any folder. A file of the same name in the site's
+//! `templates/`, `static/` or `i18n/` replaces the embedded one. The result
+//! is a ready [`Theme`]: a tera instance, UI strings and static files.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{include_dir, Dir};
+use tera::Tera;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Templates, UI strings and static files, ready to render.
+pub struct Theme {
+    /// The compiled templates.
+    pub tera: Tera,
+    /// UI strings for the site's language (`t` in templates).
+    pub strings: BTreeMap<String, String>,
+    /// Static files by output path, theme files first, then the site's.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Loads the theme for a site, applying the site's overrides.
+pub fn load(root: &Path, language: &str) -> Result<Theme, Diagnostics> {
+    let mut ds = Diagnostics::new();
+    let templates = collect_templates(root, &mut ds);
+    let tera = compile(templates, &mut ds);
+    let strings = load_strings(root, language, &mut ds);
+    let static_files = collect_static(root, &mut ds);
+    match tera {
+        Some(tera) if !ds.has_errors() => Ok(Theme { tera, strings, static_files }),
+        _ => Err(ds),
+    }
+}
+
+fn collect_templates(root: &Path, ds: &mut Diagnostics) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+        for f in dir.files() {
+            let name = f.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            out.insert(name, f.contents_utf8().unwrap_or_default().to_string());
+        }
+    }
+    for (name, bytes) in read_site_dir(&root.join("templates"), ds) {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                out.insert(name, text);
+            }
+            Err(_) => ds.push(Diagnostic::error(format!("templates/{name}"), "the template is not valid UTF-8")),
+        }
+    }
+    out
+}
+
+/// Reads every file under a site folder, by path relative to it. Missing folders are empty.
+fn read_site_dir(dir: &Path, ds: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    let shown = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                ds.push(Diagnostic::error(&shown, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel: Vec<String> = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let rel = rel.join("/");
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => out.push((rel, bytes)),
+            Err(e) => ds.push(Diagnostic::error(format!("{shown}/{rel}"), format!("cannot read: {e}"))),
+        }
+    }
+    out
+}
+
+fn compile(templates: BTreeMap<String, String>, ds: &mut Diagnostics) -> Option<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let raw: Vec<(String, String)> = templates.into_iter().collect();
+    match tera.add_raw_templates(raw) {
+        Ok(()) => Some(tera),
+        Err(e) => {
+            ds.push(Diagnostic::error("templates", error_chain(&e)));
+            None
+        }
+    }
+}
+
+/// Joins an error and its causes into one line, as tera hides the useful part in the causes.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.dedup();
+    parts.join(": ")
+}
+
+fn load_strings(root: &Path, language: &str, ds: &mut Diagnostics) -> BTreeMap<String, String> {
+    let name = format!("i18n/{language}.toml");
+    let site_file = root.join(&name);
+    let (shown, text) = if site_file.is_file() {
+        (name.clone(), std::fs::read_to_string(&site_file).unwrap_or_default())
+    } else if let Some(f) = DEFAULT_THEME.get_file(&name).or_else(|| DEFAULT_THEME.get_file("i18n/en.toml")) {
+        (format!("themes/default/{}", f.path().display()), f.contents_utf8().unwrap_or_default().to_string())
+    } else {
+        return BTreeMap::new();
+    };
+    match toml::from_str(&text) {
+        Ok(map) => map,
+        Err(e) => {
+            ds.push(crate::config::toml_error(&shown, &text, &e, 0));
+            BTreeMap::new()
+        }
+    }
+}
+
+fn collect_static(root: &Path, ds: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if let Some(dir) = DEFAULT_THEME.get_dir("static") {
+        add_embedded(dir, &mut out);
+    }
+    for (rel, bytes) in read_site_dir(&root.join("static"), ds) {
+        out.insert(rel, bytes);
+    }
+    out
+}
+
+fn add_embedded(dir: &Dir<'static>, out: &mut BTreeMap<String, Vec<u8>>) {
+    for f in dir.files() {
+        let rel = f.path().strip_prefix("static").unwrap_or(f.path());
+        out.insert(rel.to_string_lossy().replace('\\', "/"), f.contents().to_vec());
+    }
+    for d in dir.dirs() {
+        add_embedded(d, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = load(dir.path(), "en").unwrap_or_else(|d| panic!("{}", d.render()));
+        for name in ["base.html", "page.html", "case-study.html", "404.html"] {
+            assert!(theme.tera.get_template_names().any(|n| n == name), "{name}");
+        }
+        assert!(theme.static_files.contains_key("style.css"));
+        assert!(!theme.strings.is_empty());
+    }
+
+    #[test]
+    fn site_files_override_one_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/404.html"), "custom 404").unwrap();
+        std::fs::create_dir_all(dir.path().join("static")).unwrap();
+        std::fs::write(dir.path().join("static/style.css"), "body{}").unwrap();
+        let theme = load(dir.path(), "en").unwrap_or_else(|d| panic!("{}", d.render()));
+        let out = theme.tera.render("404.html", &tera::Context::new()).unwrap();
+        assert_eq!(out, "custom 404");
+        assert_eq!(theme.static_files["style.css"], b"body{}");
+        assert!(theme.tera.get_template_names().any(|n| n == "page.html"));
+    }
+}
