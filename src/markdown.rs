@@ -103,7 +103,7 @@ impl Markdown {
         Rendered {
             html,
             toc: nest_toc(pass.headings),
-            anchors: pass.ids.into_keys().collect(),
+            anchors: pass.ids.into_keys().filter(|k| k != "main-content").collect(),
             word_count: pass.words,
             diagnostics: pass.diagnostics,
         }
@@ -138,10 +138,20 @@ impl Markdown {
     }
 }
 
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+/// Escapes the five characters that matter in HTML text and attributes.
+/// Tera's default also escapes `/`, which bloats every URL for no safety gain.
+pub fn escape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
     out
 }
 
@@ -167,7 +177,9 @@ enum Held<'a> {
 
 impl<'a> Pass<'a> {
     fn new(md: &'a Markdown, src: &'a SourceRef<'a>, links: &'a LinkTargets) -> Pass<'a> {
-        Pass { md, src, links, held: None, ids: HashMap::new(), headings: Vec::new(), words: 0, raw_html: false, diagnostics: Vec::new() }
+        // The theme's skip link targets `main-content`; content must not take it.
+        let ids = HashMap::from([("main-content".to_string(), 1)]);
+        Pass { md, src, links, held: None, ids, headings: Vec::new(), words: 0, raw_html: false, diagnostics: Vec::new() }
     }
 
     fn span(&self, range: &Range<usize>) -> Range<usize> {
@@ -382,6 +394,12 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"outcomes-1-1\">"), "{}", r.html);
         assert_eq!(r.toc.len(), 3);
         assert_eq!(r.toc[1].children[0].id, "outcomes-2");
+    }
+
+    #[test]
+    fn the_skip_link_target_is_reserved() {
+        let r = render("## Main content\n", &LinkTargets::default());
+        assert!(r.html.contains("<h2 id=\"main-content-1\">"), "{}", r.html);
     }
 
     #[test]

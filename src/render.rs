@@ -105,6 +105,7 @@ pub fn render_site(site: &Site, theme: &Theme, progress: Option<&indicatif::Prog
     let mut files: Vec<OutputFile> = ok.into_iter().filter_map(Result::ok).collect();
     files.push(sitemap(site));
     files.push(robots(site));
+    files.push(brand_css(site));
     files.extend(theme.static_files.iter().map(|(p, b)| OutputFile { path: p.clone(), contents: b.clone() }));
     files.extend(assets(site)?);
     Ok(files)
@@ -360,12 +361,18 @@ fn site_view(site: &Site) -> Value {
         .iter()
         .map(|t| json!({"name": t.name, "label": t.label, "description": t.description, "url": t.url}))
         .collect();
+    // Pages directly in content/ (about, accessibility statement, …) go in the footer.
+    let footer: Vec<Link> = site.sections[0]
+        .pages
+        .iter()
+        .map(|i| Link { title: &site.pages[*i].meta.title, url: &site.pages[*i].meta.url })
+        .collect();
     let logo = c.branding.logo.as_ref().map(|l| format!("{}{}", site.base_path, l.trim_start_matches('/')));
     json!({
         "title": c.title, "description": c.description, "language": c.language,
         "base_url": c.base_url, "base_path": site.base_path,
         "organisation": c.branding.organisation, "logo": logo, "primary_colour": c.branding.primary_colour,
-        "nav": nav, "taxonomies": taxonomies, "extra": c.extra,
+        "nav": nav, "footer": footer, "taxonomies": taxonomies, "extra": c.extra,
     })
 }
 
@@ -406,6 +413,12 @@ fn sitemap(site: &Site) -> OutputFile {
     }
     xml.push_str("</urlset>\n");
     OutputFile { path: "sitemap.xml".to_string(), contents: xml.into_bytes() }
+}
+
+/// The brand colour as a CSS custom property, so the theme needs no inline style.
+fn brand_css(site: &Site) -> OutputFile {
+    let css = format!(":root {{ --brand: {}; }}\n", site.config.branding.primary_colour);
+    OutputFile { path: "brand.css".to_string(), contents: css.into_bytes() }
 }
 
 fn robots(site: &Site) -> OutputFile {

@@ -34,6 +34,8 @@ use std::str::FromStr;
 
 use anyhow::{bail, Context, Result};
 
+use crate::config::Config;
+
 /// The "how to edit" comment box at the top of every template.
 const HOW_TO_EDIT: &str = include_str!("scaffold/how-to-edit.toml");
 /// The common front-matter fields of every page (not used by guide sections).
@@ -224,7 +226,10 @@ pub fn new_content(opts: &NewOptions) -> Result<PathBuf> {
         bail!(already_exists(&path));
     }
     fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
-    let text = render(opts.kind, title, opts.today, &folder);
+    let config = Config::load(opts.site_root).map_err(|ds| {
+        anyhow::anyhow!("{}there is no valid site.toml in {}: run freda new inside your site folder", ds.render(), opts.site_root.display())
+    })?;
+    let text = render(opts.kind, title, opts.today, &folder, &taxonomy_block(&config));
     let mut file = match fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -250,7 +255,25 @@ pub fn render_template(kind: NewKind, title: &str, today: (i32, u32, u32)) -> St
         Ok(section) => section.to_string(),
         Err(_) => String::new(),
     };
-    render(kind, title, today, &folder)
+    let config = Config::parse(include_str!("../site.toml")).unwrap_or_else(|_| Config::parse("title = \"\"\nbase_url = \"https://a.b/\"").expect("minimal config"));
+    render(kind, title, today, &folder, &taxonomy_block(&config))
+}
+
+/// The `[taxonomies]` table for a new page: one empty list per vocabulary of
+/// the site, each with a comment listing the terms it allows.
+pub fn taxonomy_block(config: &Config) -> String {
+    let mut out = String::from("[taxonomies]\n");
+    for (name, tax) in &config.taxonomies {
+        out.push_str(&format!("# {}: {}\n", tax.label, tax.description));
+        if tax.open {
+            out.push_str("#   any short names you choose, in lower case with hyphens, e.g. [\"restraint\", \"consent\"]\n");
+        }
+        for term in &tax.terms {
+            out.push_str(&format!("#   {} ({})\n", term.slug, term.label));
+        }
+        out.push_str(&format!("{name} = []\n"));
+    }
+    out.trim_end().to_string()
 }
 
 /// Slugify a title: deunicode, lowercase, ASCII alphanumerics kept, every
@@ -259,29 +282,16 @@ pub fn render_template(kind: NewKind, title: &str, today: (i32, u32, u32)) -> St
 /// The result may be empty (e.g. for a title of only punctuation);
 /// [`new_content`] rejects such titles.
 pub fn slugify(s: &str) -> String {
-    let ascii = deunicode::deunicode(s);
-    let mut out = String::with_capacity(ascii.len());
-    let mut gap = false;
-    for c in ascii.chars() {
-        if c.is_ascii_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push('-');
-            }
-            gap = false;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            gap = true;
-        }
-    }
-    out
+    crate::content::slugify(s)
 }
 
 /// Fills in a template. `folder` is only used by the guide template.
-fn render(kind: NewKind, title: &str, today: (i32, u32, u32), folder: &str) -> String {
+fn render(kind: NewKind, title: &str, today: (i32, u32, u32), folder: &str, taxonomies: &str) -> String {
     kind.template()
         .replace("{{page_fields}}", PAGE_FIELDS.trim_end())
         .replace("{{how_to_edit}}", HOW_TO_EDIT.trim_end())
         .replace("{{tables}}", TABLES.trim_end())
+        .replace("{{taxonomies}}", taxonomies)
         .replace("{{type}}", kind.name())
         .replace("{{today}}", &format_date(today))
         .replace("{{next_review}}", &format_date(one_year_later(today)))
@@ -663,15 +673,8 @@ mod tests {
             let tax = fm["taxonomies"].as_table().unwrap();
             assert_eq!(tax.len(), TAXONOMIES.len(), "{kind}: {tax:?}");
             for (name, vocabulary) in TAXONOMIES {
-                let terms = str_list(&tax[*name]);
-                assert!(!terms.is_empty(), "{kind}: {name}");
-                for term in terms {
-                    if vocabulary.is_empty() {
-                        assert_eq!(slugify(term), term, "{kind}: topic {term}");
-                    } else {
-                        assert!(vocabulary.contains(&term), "{kind}: {name} = {term}");
-                    }
-                }
+                // Empty lists: wrong tags mislead readers more than missing ones.
+                assert!(str_list(&tax[*name]).is_empty(), "{kind}: {name}");
                 // Every allowed slug is listed in the comments.
                 for slug in *vocabulary {
                     assert!(text.contains(slug), "{kind}: {slug} not listed");
@@ -856,7 +859,7 @@ mod tests {
 
     #[test]
     fn writes_to_default_sections() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = site_dir();
         let root = dir.path();
         let cases = [
             (NewKind::Page, "About us", "content/about-us.md"),
@@ -892,7 +895,7 @@ mod tests {
 
     #[test]
     fn section_overrides_folder() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = site_dir();
         let root = dir.path();
 
         let mut o = opts(root, NewKind::GuidePart, "Part one");
@@ -918,7 +921,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_sections() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = site_dir();
         let root = dir.path();
         for (section, needle) in [
             ("../outside", ".."),
@@ -936,9 +939,23 @@ mod tests {
         assert!(!dir.path().parent().unwrap().join("outside").exists());
     }
 
+    /// A temporary site folder with the starter's site.toml.
+    fn site_dir() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("site.toml"), include_str!("../site.toml")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn new_needs_a_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = new_content(&opts(dir.path(), NewKind::Page, "T")).unwrap_err().to_string();
+        assert!(err.contains("there is no valid site.toml"), "{err}");
+    }
+
     #[test]
     fn refuses_to_overwrite() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = site_dir();
         let root = dir.path();
         let o = opts(root, NewKind::CaseStudy, "Visiting");
         let path = new_content(&o).unwrap();
@@ -959,7 +976,7 @@ mod tests {
 
     #[test]
     fn title_needs_letters_or_digits() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = site_dir();
         for title in ["", "   ", "?!", "—"] {
             let err = new_content(&opts(dir.path(), NewKind::Page, title)).unwrap_err();
             assert_eq!(err.to_string(), "the title must contain letters or digits");
@@ -969,7 +986,7 @@ mod tests {
 
     #[test]
     fn title_is_trimmed() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = site_dir();
         let path = new_content(&opts(dir.path(), NewKind::Page, "  Spaced  ")).unwrap();
         let fm = front_matter(&fs::read_to_string(path).unwrap());
         assert_eq!(fm["title"].as_str(), Some("Spaced"));

@@ -94,6 +94,7 @@ fn read_site_dir(dir: &Path, ds: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
 fn compile(templates: BTreeMap<String, String>, ds: &mut Diagnostics) -> Option<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(crate::markdown::escape);
     let raw: Vec<(String, String)> = templates.into_iter().collect();
     match tera.add_raw_templates(raw) {
         Ok(()) => Some(tera),

@@ -167,10 +167,17 @@ fn make_section(site: &Site, dir: &str, parent: Option<usize>, index: Option<Par
         page_type,
         sort_by: raw.sort_by.unwrap_or_default(),
         edition: raw.edition.take(),
-        downloads: raw.downloads.take().unwrap_or_default(),
+        downloads: resolved(raw.downloads.take().unwrap_or_default(), &site.base_path),
         meta,
         text: std::mem::take(&mut parsed.text),
     }
+}
+
+fn resolved(mut downloads: Vec<super::frontmatter::Download>, base_path: &str) -> Vec<super::frontmatter::Download> {
+    for d in &mut downloads {
+        d.resolve(base_path);
+    }
+    downloads
 }
 
 fn empty_section(dir: &str, parent: Option<usize>, url: String, title: String, lang: &str) -> Section {
@@ -380,7 +387,10 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
     let url = url_for(&src, &raw, &site.base_path, &site.sections[section].meta.url, &stem, ds);
     let meta = make_meta(&src, &mut raw, url, &site.config.language, true, ds);
     let terms = check_terms(&src, &raw, &site.config, ds);
-    let kind = if complete { PageKind::take(page_type, &mut raw) } else { PageKind::Plain {} };
+    let mut kind = if complete { PageKind::take(page_type, &mut raw) } else { PageKind::Plain {} };
+    for d in kind.downloads_mut() {
+        d.resolve(&site.base_path);
+    }
     if meta.status == Status::Draft && !opts.drafts {
         site.drafts.push(parsed.rel.clone());
         return;

@@ -267,6 +267,27 @@ impl PageKind {
     }
 }
 
+impl PageKind {
+    /// Every download the type lists, so their paths can become URLs.
+    pub fn downloads_mut(&mut self) -> Vec<&mut Download> {
+        match self {
+            PageKind::Training { materials, .. } => materials.iter_mut().collect(),
+            PageKind::Evaluation { report: Some(r), .. } => vec![r],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Download {
+    /// Turns `file` (a path under `static/`) into a URL under the base path.
+    /// Full `http(s)://` addresses are left as they are.
+    pub fn resolve(&mut self, base_path: &str) {
+        if !self.file.starts_with("http://") && !self.file.starts_with("https://") {
+            self.file = format!("{base_path}{}", self.file.trim_start_matches('/'));
+        }
+    }
+}
+
 fn take_event(raw: &mut RawFrontMatter) -> PageKind {
     let start = raw.start.unwrap_or(DateTime {
         date: Date { year: 1970, month: 1, day: 1 },

@@ -1,0 +1,176 @@
+//! Fixture sites that must build: snapshots of each page type, links under a
+//! subpath, determinism, and the starter library.
+
+use std::path::Path;
+
+use crate::common::{fixture, freda, main_of, read, read_tree, repo, starter, stderr};
+
+fn build_all_types(extra: &[&str]) -> (tempfile::TempDir, std::process::Output) {
+    let site = fixture("sites", "all-types");
+    let mut args = vec!["build"];
+    args.extend_from_slice(extra);
+    let out = freda(site.path(), &args);
+    (site, out)
+}
+
+#[test]
+fn every_page_type_renders_its_fields() {
+    let (site, out) = build_all_types(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = site.path().join("public");
+    let pages = [
+        ("index", "index.html"),
+        ("page", "about/index.html"),
+        ("guide", "guides/g/index.html"),
+        ("guide_part", "guides/g/part-one/index.html"),
+        ("guide_print", "guides/g/print/index.html"),
+        ("section", "cases/index.html"),
+        ("case_study", "cases/one/index.html"),
+        ("archived", "cases/archived/index.html"),
+        ("dos_donts", "dd/planning/index.html"),
+        ("training", "train/intro/index.html"),
+        ("tool", "tools/check/index.html"),
+        ("event", "events/day/index.html"),
+        ("evaluation", "evals/report/index.html"),
+        ("taxonomy", "rights/index.html"),
+        ("term", "rights/article-8/index.html"),
+        ("open_term", "topics/restraint/index.html"),
+        ("browse", "browse/index.html"),
+        ("not_found", "404.html"),
+    ];
+    for (name, rel) in pages {
+        insta::assert_snapshot!(name, main_of(&read(&public, rel)));
+    }
+    insta::assert_snapshot!("sitemap", read(&public, "sitemap.xml"));
+    insta::assert_snapshot!("robots", read(&public, "robots.txt"));
+}
+
+#[test]
+fn warnings_are_printed_but_do_not_fail() {
+    let (_site, out) = build_all_types(&[]);
+    let err = stderr(&out);
+    assert!(err.starts_with("content/about.md:48:34: warning: raw HTML `<script>` was removed\n"), "{err}");
+    assert!(err.lines().last().unwrap().starts_with("Built 30 pages in "), "{err}");
+    assert!(err.trim_end().ends_with("(1 warning)"), "{err}");
+}
+
+/// Every `href` and `src` in the built HTML.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap();
+            out.push(rest[..end].to_string());
+        }
+    }
+    out
+}
+
+fn check_links(public: &Path, base: &str) {
+    for (rel, bytes) in read_tree(public) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(!html.contains("style=\""), "{rel} has an inline style");
+        assert!(!html.contains("<script"), "{rel} has a script");
+        for link in links(&html) {
+            if link.starts_with('#') || link.starts_with("https://") || link.starts_with("mailto:") {
+                continue;
+            }
+            let path = link.strip_prefix(base).unwrap_or_else(|| panic!("{rel}: {link} is outside {base}"));
+            let path = path.split('#').next().unwrap();
+            let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+            assert!(public.join(&file).is_file(), "{rel}: broken link {link}");
+        }
+    }
+}
+
+#[test]
+fn links_stay_under_the_base_path_and_resolve() {
+    let (site, out) = build_all_types(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    check_links(&site.path().join("public"), "/hr/");
+}
+
+#[test]
+fn base_url_can_be_overridden() {
+    let (site, out) = build_all_types(&["--base-url", "https://other.example/library/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = site.path().join("public");
+    check_links(&public, "/library/");
+    assert!(read(&public, "sitemap.xml").contains("<loc>https://other.example/library/cases/one/</loc>"));
+}
+
+#[test]
+fn drafts_are_built_only_when_asked() {
+    let (site, _) = build_all_types(&[]);
+    assert!(!site.path().join("public/cases/draft").exists());
+    let (site, out) = build_all_types(&["--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(&site.path().join("public"), "cases/draft/index.html").contains("Draft case"));
+}
+
+#[test]
+fn the_starter_builds_without_warnings() {
+    let site = starter();
+    let out = freda(site.path(), &["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(err.lines().count(), 1, "expected only the summary line:\n{err}");
+    assert!(err.starts_with("Built "), "{err}");
+    check_links(&site.path().join("public"), "/");
+}
+
+#[test]
+fn the_starter_has_every_page_type() {
+    let site = starter();
+    assert!(freda(site.path(), &["build"]).status.success());
+    let public = site.path().join("public");
+    let index = read(&public, "index.html");
+    assert!(index.contains("Case studies"));
+    for (rel, needle) in [
+        ("guides/human-rights-framework/print/index.html", "guide-print"),
+        ("guides/human-rights-framework/freda-principles/index.html", "page-guide-part"),
+        ("tools/human-rights-checklist/index.html", "page-tool"),
+        ("events/human-rights-learning-day-2027/index.html", "page-event"),
+        ("evaluations/evaluating-a-human-rights-training-programme/index.html", "page-evaluation"),
+        ("dos-and-donts/planning-training/index.html", "page-dos-donts"),
+        ("training/introduction-to-human-rights-in-care/index.html", "page-training"),
+        ("case-studies/reducing-restraint-on-acute-mental-health-wards/index.html", "page-case-study"),
+    ] {
+        assert!(read(&public, rel).contains(needle), "{rel} lacks {needle}");
+    }
+    let studies = std::fs::read_dir(repo().join("content/case-studies")).unwrap().count() - 1;
+    assert!(studies >= 5, "the starter needs at least five case studies");
+}
+
+#[test]
+fn building_twice_gives_identical_output() {
+    let site = starter();
+    let a = site.path().join("a");
+    let b = site.path().join("b");
+    assert!(freda(site.path(), &["build", "--output", "a"]).status.success());
+    assert!(freda(site.path(), &["build", "--output", "b"]).status.success());
+    let (ta, tb) = (read_tree(&a), read_tree(&b));
+    assert_eq!(ta.len(), tb.len());
+    for ((pa, ca), (pb, cb)) in ta.iter().zip(&tb) {
+        assert_eq!(pa, pb);
+        assert!(ca == cb, "{pa} differs between two builds");
+    }
+}
+
+#[test]
+fn a_rebuild_replaces_the_previous_output() {
+    let (site, _) = build_all_types(&[]);
+    let public = site.path().join("public");
+    std::fs::write(public.join("stale.html"), "old").unwrap();
+    std::fs::remove_file(site.path().join("content/tools/check.md")).unwrap();
+    let out = freda(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!public.join("stale.html").exists());
+    assert!(!public.join("tools/check").exists());
+    assert!(public.join(".freda-output").is_file());
+}
