@@ -69,10 +69,18 @@ pub struct Rendered {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let rendered = render_only(opts)?;
-    let write = WriteOptions { site_root: &opts.root, output_dir: &rendered.output_dir, force: opts.force };
+    let write = WriteOptions {
+        site_root: &opts.root,
+        output_dir: &rendered.output_dir,
+        force: opts.force,
+    };
     output::write_output(&rendered.files, &write).map_err(BuildError::Other)?;
     Ok(BuildReport {
-        pages: rendered.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        pages: rendered
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count(),
         files: rendered.files.len(),
         elapsed: started.elapsed(),
         output_dir: rendered.output_dir,
@@ -87,12 +95,22 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         config.base_url.clone_from(url);
         if crate::config::base_path_of(url).is_none() {
             let mut ds = Diagnostics::new();
-            ds.push(Diagnostic::error("--base-url", format!("\"{url}\" is not an http(s) URL")));
+            ds.push(Diagnostic::error(
+                "--base-url",
+                format!("\"{url}\" is not an http(s) URL"),
+            ));
             return Err(BuildError::Site(ds));
         }
     }
-    let output_dir = opts.output.clone().unwrap_or_else(|| opts.root.join(&config.build.output_dir));
-    let write = WriteOptions { site_root: &opts.root, output_dir: &output_dir, force: opts.force };
+    let output_dir = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.build.output_dir));
+    let write = WriteOptions {
+        site_root: &opts.root,
+        output_dir: &output_dir,
+        force: opts.force,
+    };
     output::check_output_dir(&write).map_err(BuildError::Other)?;
     let drafts = opts.drafts || config.build.drafts;
     let language = config.language.clone();
@@ -104,7 +122,9 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
             None
         }
     };
-    let (Some(mut site), Some(theme)) = (site, theme) else { return Err(BuildError::Site(ds)) };
+    let (Some(mut site), Some(theme)) = (site, theme) else {
+        return Err(BuildError::Site(ds));
+    };
     ds.extend(render::render_markdown(&mut site, &Markdown::new()));
     if ds.has_errors() {
         return Err(BuildError::Site(ds));
@@ -115,7 +135,11 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         b.finish_and_clear();
     }
     match files {
-        Ok(files) => Ok(Rendered { files, diagnostics: ds, output_dir }),
+        Ok(files) => Ok(Rendered {
+            files,
+            diagnostics: ds,
+            output_dir,
+        }),
         Err(errors) => {
             ds.extend(errors);
             Err(BuildError::Site(ds))
@@ -129,7 +153,9 @@ fn progress_bar(wanted: bool) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(0);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("Rendering {bar:30} {pos}/{len} pages") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("Rendering {bar:30} {pos}/{len} pages")
+    {
         bar.set_style(style);
     }
     Some(bar)
@@ -137,7 +163,10 @@ fn progress_bar(wanted: bool) -> Option<indicatif::ProgressBar> {
 
 /// The one-line summary printed after a good build.
 pub fn summary(report: &BuildReport, root: &Path) -> String {
-    let shown = report.output_dir.strip_prefix(root).unwrap_or(&report.output_dir);
+    let shown = report
+        .output_dir
+        .strip_prefix(root)
+        .unwrap_or(&report.output_dir);
     let warnings = match report.diagnostics.warning_count() {
         0 => String::new(),
         1 => " (1 warning)".to_string(),

@@ -9,7 +9,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 
 /// The whole of `site.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -150,18 +150,25 @@ impl Config {
     fn validate(&self, text: &str, ds: &mut Diagnostics) {
         if base_path_of(&self.base_url).is_none() {
             ds.push(
-                Diagnostic::error("site.toml", format!("base_url \"{}\" is not an http(s) URL", self.base_url))
-                    .at(text, span_of_key(text, "base_url"))
-                    .help("write the full address, e.g. base_url = \"https://trust.example/hr/\""),
+                Diagnostic::error(
+                    "site.toml",
+                    format!("base_url \"{}\" is not an http(s) URL", self.base_url),
+                )
+                .at(text, span_of_value(text, "base_url"))
+                .help("write the full address, e.g. base_url = \"https://trust.example/hr/\""),
             );
         }
         if parse_hex_colour(&self.branding.primary_colour).is_none() {
             ds.push(
                 Diagnostic::error(
                     "site.toml",
-                    format!("primary_colour \"{}\" is not a colour like \"#005eb8\"", self.branding.primary_colour),
+                    format!(
+                        "primary_colour \"{}\" is not a colour like \"#005eb8\"",
+                        self.branding.primary_colour
+                    ),
                 )
-                .at(text, span_of_key(text, "primary_colour")),
+                .at(text, span_of_value(text, "primary_colour"))
+                .help("write a colour as \"#rrggbb\", e.g. primary_colour = \"#005eb8\""),
             );
         }
         for (name, tax) in &self.taxonomies {
@@ -176,7 +183,10 @@ impl Config {
                 if !seen.insert(term.slug.as_str()) {
                     ds.push(Diagnostic::error(
                         "site.toml",
-                        format!("term \"{}\" is listed twice in taxonomy \"{name}\"", term.slug),
+                        format!(
+                            "term \"{}\" is listed twice in taxonomy \"{name}\"",
+                            term.slug
+                        ),
                     ));
                 }
             }
@@ -204,7 +214,11 @@ pub fn base_path_of(url: &str) -> Option<String> {
         return None;
     }
     let path = path.trim_matches('/');
-    Some(if path.is_empty() { "/".to_string() } else { format!("/{path}/") })
+    Some(if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    })
 }
 
 /// Parses `#rrggbb` (or `#rgb`) into RGB bytes.
@@ -221,11 +235,85 @@ pub fn parse_hex_colour(s: &str) -> Option<[u8; 3]> {
 
 /// Turns a toml parse error into a diagnostic; `offset` is where the TOML starts in the file.
 pub fn toml_error(path: &str, file_text: &str, e: &toml::de::Error, offset: usize) -> Diagnostic {
-    let message = e.message().trim().replace('\n', " ");
-    let d = Diagnostic::error(path, message);
-    match e.span() {
-        Some(span) => d.at(file_text, span.start + offset..span.end + offset),
+    let raw = e.message().trim().replace('\n', " ");
+    let (mut message, mut help) = explain_toml(&raw);
+    let value = e
+        .span()
+        .and_then(|s| file_text.get(s.start + offset..s.end + offset));
+    if let (true, Some(value)) = (raw.starts_with("invalid date"), value) {
+        message = crate::content::date::Date::explain_invalid(value.trim_matches('"'));
+        help = Some("write dates as YYYY-MM-DD without quotes, e.g. date = 2024-03-01".to_string());
+    }
+    let mut d = Diagnostic::error(path, message);
+    if let Some(span) = e.span() {
+        d = d.at(file_text, span.start + offset..span.end + offset);
+    }
+    match help {
+        Some(h) => d.help(h),
         None => d,
+    }
+}
+
+/// Rewrites the toml crate's messages in an editor's words, with a hint.
+fn explain_toml(msg: &str) -> (String, Option<String>) {
+    for (prefix, what) in [("unknown field `", "field"), ("unknown variant `", "value")] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            let (word, tail) = rest.split_once('`').unwrap_or((rest, ""));
+            let allowed: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            let help = match (what, did_you_mean(word, allowed.iter().copied())) {
+                ("field", Some(s)) => {
+                    format!("did you mean `{s}`? Free-form fields go in an [extra] table")
+                }
+                ("field", None) => {
+                    "check the spelling; free-form fields go in an [extra] table".to_string()
+                }
+                (_, Some(s)) => format!(
+                    "did you mean \"{s}\"? Allowed values: {}",
+                    allowed.join(", ")
+                ),
+                (_, None) => format!("allowed values: {}", allowed.join(", ")),
+            };
+            return (format!("unknown {what} `{word}`"), Some(help));
+        }
+    }
+    if msg.starts_with("invalid basic string") || msg.starts_with("invalid literal string") {
+        return (
+            "this text has no closing quote".to_string(),
+            Some("add \" at the end of the value".to_string()),
+        );
+    }
+    if msg.starts_with("duplicate key") {
+        return (
+            msg.to_string(),
+            Some("remove one of the two lines".to_string()),
+        );
+    }
+    if msg.contains("is not a date") || msg.contains("not a valid date") {
+        return (msg.to_string(), None);
+    }
+    if msg.contains("date") || msg.contains("month") || msg.contains("day") {
+        return (
+            msg.to_string(),
+            Some("write dates as YYYY-MM-DD without quotes, e.g. date = 2024-03-01".to_string()),
+        );
+    }
+    let generic = "this is TOML: key = \"text\", key = 2024-03-01, key = [\"a\", \"b\"]; plain keys come before any [table]";
+    (msg.to_string(), Some(generic.to_string()))
+}
+
+/// The span of the value in `key = value` at the start of a line, or of the key if there is no value.
+pub fn span_of_value(text: &str, key: &str) -> std::ops::Range<usize> {
+    let key_span = span_of_key(text, key);
+    let rest = &text[key_span.end..];
+    let line = rest.split('\n').next().unwrap_or("");
+    match line.find('=') {
+        Some(eq) => {
+            let value = line[eq + 1..].trim();
+            let start =
+                key_span.end + eq + 1 + (line[eq + 1..].len() - line[eq + 1..].trim_start().len());
+            start..start + value.len()
+        }
+        None => key_span,
     }
 }
 
@@ -251,7 +339,10 @@ mod tests {
 
     #[test]
     fn base_path_handles_subpaths() {
-        assert_eq!(base_path_of("https://trust.example/hr").as_deref(), Some("/hr/"));
+        assert_eq!(
+            base_path_of("https://trust.example/hr").as_deref(),
+            Some("/hr/")
+        );
         assert_eq!(base_path_of("https://trust.example/").as_deref(), Some("/"));
         assert_eq!(base_path_of("http://x.org").as_deref(), Some("/"));
         assert_eq!(base_path_of("trust.example/hr"), None);
@@ -259,9 +350,14 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let err = Config::parse("title = \"x\"\nbase_url = \"https://a.b/\"\ntitel = \"y\"\n").unwrap_err();
+        let err = Config::parse("title = \"x\"\nbase_url = \"https://a.b/\"\ntitel = \"y\"\n")
+            .unwrap_err();
         let text = err.render();
-        assert!(text.starts_with("site.toml:3:1: error: unknown field `titel`"), "{text}");
+        assert!(
+            text.starts_with("site.toml:3:1: error: unknown field `titel`\n"),
+            "{text}"
+        );
+        assert!(text.contains("help: did you mean `title`?"), "{text}");
     }
 
     #[test]

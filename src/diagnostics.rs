@@ -9,7 +9,7 @@ use std::fmt;
 use std::ops::Range;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Stops the build.
     Error,
@@ -18,7 +18,7 @@ pub enum Severity {
 }
 
 /// A position in a source file, 1-based, with the line's text for display.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Location {
     /// 1-based line number.
     pub line: usize,
@@ -31,14 +31,14 @@ pub struct Location {
 }
 
 /// One problem found in the site, with where it is and how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
     /// File path as shown to the user, relative to the site root.
     pub path: String,
-    /// Where in the file, when known.
-    pub location: Option<Location>,
+    /// Where in the file, when known (boxed to keep `Result<_, Diagnostic>` small).
+    pub location: Option<Box<Location>>,
     /// What is wrong.
     pub message: String,
     /// How to fix it, when we can say.
@@ -97,7 +97,7 @@ impl Diagnostic {
 
     /// Points the diagnostic at a byte range of the file's text.
     pub fn at(mut self, text: &str, span: Range<usize>) -> Diagnostic {
-        self.location = Some(Location::from_span(text, span));
+        self.location = Some(Box::new(Location::from_span(text, span)));
         self
     }
 
@@ -126,7 +126,11 @@ impl fmt::Display for Diagnostic {
         };
         match &self.location {
             Some(loc) => {
-                writeln!(f, "{}:{}:{}: {kind}: {}", self.path, loc.line, loc.col, self.message)?;
+                writeln!(
+                    f,
+                    "{}:{}:{}: {kind}: {}",
+                    self.path, loc.line, loc.col, self.message
+                )?;
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
                 writeln!(f, " {num} | {}", loc.source_line)?;
@@ -184,11 +188,12 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    /// All diagnostics, sorted by file and position.
+    /// All diagnostics, sorted by file and position (ties keep the order they
+    /// were found in), without repeats.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
-        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
-        v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.message.cmp(&b.message)));
-        v.dedup();
+        let mut seen = std::collections::HashSet::new();
+        let mut v: Vec<&Diagnostic> = self.items.iter().filter(|d| seen.insert(*d)).collect();
+        v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         v
     }
 
@@ -199,7 +204,10 @@ impl Diagnostics {
 }
 
 /// Suggests the closest candidate to a misspelt word, if one is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))

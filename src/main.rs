@@ -79,14 +79,34 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Build { output, base_url, drafts, force } => {
-            let opts = BuildOptions { root: cli.root, output, base_url, drafts, force, progress: true };
+        Command::Build {
+            output,
+            base_url,
+            drafts,
+            force,
+        } => {
+            let opts = BuildOptions {
+                root: cli.root,
+                output,
+                base_url,
+                drafts,
+                force,
+                progress: true,
+            };
             run_build(&opts)
         }
-        Command::New { kind, title, section } => run_new(&cli.root, &kind, &title, section.as_deref()),
+        Command::New {
+            kind,
+            title,
+            section,
+        } => run_new(&cli.root, &kind, &title, section.as_deref()),
         Command::Init { dir } => {
             let n = freda::starter::init(&dir).map_err(|e| format!("error: {e:#}\n"))?;
-            eprintln!("Created a new site in {} ({n} files). Next: cd {} && freda build", dir.display(), dir.display());
+            eprintln!(
+                "Created a new site in {} ({n} files). Next: cd {} && freda build",
+                dir.display(),
+                dir.display()
+            );
             Ok(())
         }
     }
@@ -101,8 +121,18 @@ fn run_build(opts: &BuildOptions) -> Result<(), String> {
         }
         Err(BuildError::Site(ds)) => {
             let (e, w) = (ds.error_count(), ds.warning_count());
-            let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
-            let warnings = if w > 0 { format!(" and {}", plural(w, "warning")) } else { String::new() };
+            let plural = |n: usize, word: &str| {
+                if n == 1 {
+                    format!("1 {word}")
+                } else {
+                    format!("{n} {word}s")
+                }
+            };
+            let warnings = if w > 0 {
+                format!(" and {}", plural(w, "warning"))
+            } else {
+                String::new()
+            };
             Err(format!(
                 "{}error: the site was not built: {}{warnings}; the output folder was not changed\n",
                 ds.render(),
@@ -113,12 +143,26 @@ fn run_build(opts: &BuildOptions) -> Result<(), String> {
     }
 }
 
-fn run_new(root: &std::path::Path, kind: &str, title: &str, section: Option<&str>) -> Result<(), String> {
+fn run_new(
+    root: &std::path::Path,
+    kind: &str,
+    title: &str,
+    section: Option<&str>,
+) -> Result<(), String> {
     let kind = NewKind::parse(kind).map_err(|e| format!("error: {e:#}\n"))?;
     let today = Date::today();
-    let opts = NewOptions { site_root: root, kind, title, section, today: (today.year, today.month, today.day) };
+    let opts = NewOptions {
+        site_root: root,
+        kind,
+        title,
+        section,
+        today: (today.year, today.month, today.day),
+    };
     let path = scaffold::new_content(&opts).map_err(|e| format!("error: {e:#}\n"))?;
     let shown = path.strip_prefix(root).unwrap_or(&path);
-    eprintln!("Created {}. Open it in a text editor, fill in the fields, then run `freda build`.", shown.display());
+    eprintln!(
+        "Created {}. Open it in a text editor, fill in the fields, then run `freda build`.",
+        shown.display()
+    );
     Ok(())
 }

@@ -10,7 +10,9 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -86,7 +88,10 @@ impl Markdown {
             .add_tag_attributes("th", ["style"])
             .add_tag_attributes("td", ["style"])
             .link_rel(None);
-        Markdown { syntaxes: OnceLock::new(), sanitizer }
+        Markdown {
+            syntaxes: OnceLock::new(),
+            sanitizer,
+        }
     }
 
     /// Renders a page body.
@@ -99,26 +104,48 @@ impl Markdown {
             .collect();
         let mut html = String::with_capacity(md.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        let html = if pass.raw_html { self.sanitizer.clean(&html).to_string() } else { html };
+        let html = if pass.raw_html {
+            self.sanitizer.clean(&html).to_string()
+        } else {
+            html
+        };
         Rendered {
             html,
             toc: nest_toc(pass.headings),
-            anchors: pass.ids.into_keys().filter(|k| k != "main-content").collect(),
+            anchors: pass
+                .ids
+                .into_keys()
+                .filter(|k| k != "main-content")
+                .collect(),
             word_count: pass.words,
             diagnostics: pass.diagnostics,
         }
     }
 
     /// Renders a one-line Markdown string (a list item in front matter) without the wrapping `<p>`.
-    pub fn render_inline(&self, md: &str, src: &SourceRef, links: &LinkTargets) -> (String, Vec<Diagnostic>) {
+    pub fn render_inline(
+        &self,
+        md: &str,
+        src: &SourceRef,
+        links: &LinkTargets,
+    ) -> (String, Vec<Diagnostic>) {
         let mut pass = Pass::new(self, src, links);
         let events: Vec<Event> = Parser::new_ext(md, options())
             .flat_map(|e| pass.event(e, 0..0))
-            .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
+            .filter(|e| {
+                !matches!(
+                    e,
+                    Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+                )
+            })
             .collect();
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        let html = if pass.raw_html { self.sanitizer.clean(&html).to_string() } else { html };
+        let html = if pass.raw_html {
+            self.sanitizer.clean(&html).to_string()
+        } else {
+            html
+        };
         (html.trim_end().to_string(), pass.diagnostics)
     }
 
@@ -127,14 +154,24 @@ impl Markdown {
         let Some(syntax) = ss.find_syntax_by_token(lang) else {
             return format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(code));
         };
-        let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+        let mut gen = ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            ss,
+            ClassStyle::SpacedPrefixed { prefix: "hl-" },
+        );
         for line in LinesWithEndings::from(code) {
-            if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+            if gen
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
                 return format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(code));
             }
         }
         let lang = escape(lang);
-        format!("<pre class=\"code\" data-lang=\"{lang}\"><code>{}</code></pre>\n", gen.finalize())
+        format!(
+            "<pre class=\"code\" data-lang=\"{lang}\"><code>{}</code></pre>\n",
+            gen.finalize()
+        )
     }
 }
 
@@ -170,16 +207,39 @@ struct Pass<'a> {
 }
 
 enum Held<'a> {
-    Heading { level: HeadingLevel, id: Option<CowStr<'a>>, classes: Vec<CowStr<'a>>, text: String, events: Vec<Event<'a>> },
-    Image { range: Range<usize>, alt: String, events: Vec<Event<'a>> },
-    Code { lang: String, code: String },
+    Heading {
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        text: String,
+        events: Vec<Event<'a>>,
+    },
+    Image {
+        range: Range<usize>,
+        alt: String,
+        events: Vec<Event<'a>>,
+    },
+    Code {
+        lang: String,
+        code: String,
+    },
 }
 
 impl<'a> Pass<'a> {
     fn new(md: &'a Markdown, src: &'a SourceRef<'a>, links: &'a LinkTargets) -> Pass<'a> {
         // The theme's skip link targets `main-content`; content must not take it.
         let ids = HashMap::from([("main-content".to_string(), 1)]);
-        Pass { md, src, links, held: None, ids, headings: Vec::new(), words: 0, raw_html: false, diagnostics: Vec::new() }
+        Pass {
+            md,
+            src,
+            links,
+            held: None,
+            ids,
+            headings: Vec::new(),
+            words: 0,
+            raw_html: false,
+            diagnostics: Vec::new(),
+        }
     }
 
     fn span(&self, range: &Range<usize>) -> Range<usize> {
@@ -191,29 +251,68 @@ impl<'a> Pass<'a> {
             return self.held_event(held, e);
         }
         match e {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
-                self.held = Some(Held::Heading { level, id, classes, text: String::new(), events: Vec::new() });
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                self.held = Some(Held::Heading {
+                    level,
+                    id,
+                    classes,
+                    text: String::new(),
+                    events: Vec::new(),
+                });
                 vec![]
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = self.resolve(dest_url, &range);
-                let start = Event::Start(Tag::Image { link_type, dest_url: dest, title, id });
-                self.held = Some(Held::Image { range, alt: String::new(), events: vec![start] });
+                let start = Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                });
+                self.held = Some(Held::Image {
+                    range,
+                    alt: String::new(),
+                    events: vec![start],
+                });
                 vec![]
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(l) => l.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(l) => {
+                        l.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
-                self.held = Some(Held::Code { lang, code: String::new() });
+                self.held = Some(Held::Code {
+                    lang,
+                    code: String::new(),
+                });
                 vec![]
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = self.resolve(dest_url, &range);
-                vec![Event::Start(Tag::Link { link_type, dest_url: dest, title, id })]
+                vec![Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })]
             }
-            Event::Start(Tag::BlockQuote(Some(kind))) => vec![Event::Html(callout_open(kind).into())],
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                vec![Event::Html(callout_open(kind).into())]
+            }
             Event::End(TagEnd::BlockQuote(Some(_))) => vec![Event::Html("</div>\n".into())],
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 self.raw(h, &range);
@@ -229,19 +328,48 @@ impl<'a> Pass<'a> {
 
     fn held_event(&mut self, held: Held<'a>, e: Event<'a>) -> Vec<Event<'a>> {
         match (held, e) {
-            (Held::Heading { level, id, classes, text, events }, Event::End(TagEnd::Heading(_))) => {
-                self.finish_heading(level, id, classes, text, events)
-            }
-            (Held::Heading { level, id, classes, mut text, mut events }, e) => {
+            (
+                Held::Heading {
+                    level,
+                    id,
+                    classes,
+                    text,
+                    events,
+                },
+                Event::End(TagEnd::Heading(_)),
+            ) => self.finish_heading(level, id, classes, text, events),
+            (
+                Held::Heading {
+                    level,
+                    id,
+                    classes,
+                    mut text,
+                    mut events,
+                },
+                e,
+            ) => {
                 if let Event::Text(t) | Event::Code(t) = &e {
                     text.push_str(t);
                     self.words += t.split_whitespace().count();
                 }
                 events.push(e);
-                self.held = Some(Held::Heading { level, id, classes, text, events });
+                self.held = Some(Held::Heading {
+                    level,
+                    id,
+                    classes,
+                    text,
+                    events,
+                });
                 vec![]
             }
-            (Held::Image { range, alt, mut events }, Event::End(TagEnd::Image)) => {
+            (
+                Held::Image {
+                    range,
+                    alt,
+                    mut events,
+                },
+                Event::End(TagEnd::Image),
+            ) => {
                 if alt.trim().is_empty() {
                     self.diagnostics.push(
                         Diagnostic::warning(self.src.shown, "image has no alt text")
@@ -252,7 +380,14 @@ impl<'a> Pass<'a> {
                 events.push(Event::End(TagEnd::Image));
                 events
             }
-            (Held::Image { range, mut alt, mut events }, e) => {
+            (
+                Held::Image {
+                    range,
+                    mut alt,
+                    mut events,
+                },
+                e,
+            ) => {
                 if let Event::Text(t) | Event::Code(t) = &e {
                     alt.push_str(t);
                 }
@@ -273,14 +408,33 @@ impl<'a> Pass<'a> {
         }
     }
 
-    fn finish_heading(&mut self, level: HeadingLevel, id: Option<CowStr<'a>>, classes: Vec<CowStr<'a>>, text: String, mut events: Vec<Event<'a>>) -> Vec<Event<'a>> {
-        let base = id.map(|i| i.to_string()).unwrap_or_else(|| heading_slug(&text));
+    fn finish_heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        text: String,
+        mut events: Vec<Event<'a>>,
+    ) -> Vec<Event<'a>> {
+        let base = id
+            .map(|i| i.to_string())
+            .unwrap_or_else(|| heading_slug(&text));
         let id = unique_id(&mut self.ids, base);
         let depth = level as u8;
         if depth == 2 || depth == 3 {
-            self.headings.push(TocEntry { level: depth, id: id.clone(), title: text.trim().to_string(), children: Vec::new() });
+            self.headings.push(TocEntry {
+                level: depth,
+                id: id.clone(),
+                title: text.trim().to_string(),
+                children: Vec::new(),
+            });
         }
-        let mut out = vec![Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs: Vec::new() })];
+        let mut out = vec![Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes,
+            attrs: Vec::new(),
+        })];
         out.append(&mut events);
         out.push(Event::End(TagEnd::Heading(level)));
         out
@@ -301,7 +455,9 @@ impl<'a> Pass<'a> {
     }
 
     fn resolve(&mut self, dest: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
-        let Some(target) = dest.strip_prefix("@/") else { return dest };
+        let Some(target) = dest.strip_prefix("@/") else {
+            return dest;
+        };
         let (path, anchor) = match target.split_once('#') {
             Some((p, a)) => (p, Some(a)),
             None => (target, None),
@@ -313,16 +469,26 @@ impl<'a> Pass<'a> {
             };
         }
         let (message, help) = if self.links.drafts.contains(path) {
-            (format!("link to a draft page: @/{path}"), "publish that page first, or remove the link".to_string())
+            (
+                format!("link to a draft page: @/{path}"),
+                "publish that page first, or remove the link".to_string(),
+            )
         } else {
             let known = self.links.urls.keys().map(String::as_str);
             let help = match did_you_mean(path, known) {
                 Some(s) => format!("did you mean @/{s}?"),
                 None => "internal links name a file under content/, e.g. (@/case-studies/restraint-review.md)".to_string(),
             };
-            (format!("broken internal link: there is no content/{path}"), help)
+            (
+                format!("broken internal link: there is no content/{path}"),
+                help,
+            )
         };
-        self.diagnostics.push(Diagnostic::error(self.src.shown, message).at(self.src.text, self.span(range)).help(help));
+        self.diagnostics.push(
+            Diagnostic::error(self.src.shown, message)
+                .at(self.src.text, self.span(range))
+                .help(help),
+        );
         dest
     }
 }
@@ -381,13 +547,20 @@ mod tests {
     use super::*;
 
     fn render(md: &str, links: &LinkTargets) -> Rendered {
-        let src = SourceRef { shown: "content/a.md", text: md, offset: 0 };
+        let src = SourceRef {
+            shown: "content/a.md",
+            text: md,
+            offset: 0,
+        };
         Markdown::new().render(&src, links)
     }
 
     #[test]
     fn heading_ids_are_stable_and_unique() {
-        let r = render("## Outcomes\n\n## Outcomes\n\n### Outcomes\n\n## Outcomes-1\n", &LinkTargets::default());
+        let r = render(
+            "## Outcomes\n\n## Outcomes\n\n### Outcomes\n\n## Outcomes-1\n",
+            &LinkTargets::default(),
+        );
         assert!(r.html.contains("<h2 id=\"outcomes\">"));
         assert!(r.html.contains("<h2 id=\"outcomes-1\">"));
         assert!(r.html.contains("<h3 id=\"outcomes-2\">"));
@@ -411,7 +584,9 @@ mod tests {
     #[test]
     fn internal_links_resolve() {
         let mut links = LinkTargets::default();
-        links.urls.insert("case-studies/x.md".into(), "/hr/case-studies/x/".into());
+        links
+            .urls
+            .insert("case-studies/x.md".into(), "/hr/case-studies/x/".into());
         let r = render("See [x](@/case-studies/x.md#learning).", &links);
         assert!(r.html.contains("href=\"/hr/case-studies/x/#learning\""));
         assert!(r.diagnostics.is_empty());
@@ -424,15 +599,25 @@ mod tests {
         let r = render("Intro\n\nSee [x](@/case-studies/y.md).", &links);
         let d = &r.diagnostics[0];
         assert!(d.is_error());
-        assert_eq!(d.message, "broken internal link: there is no content/case-studies/y.md");
+        assert_eq!(
+            d.message,
+            "broken internal link: there is no content/case-studies/y.md"
+        );
         assert_eq!(d.location.as_ref().unwrap().line, 3);
         assert_eq!(d.help.as_deref(), Some("did you mean @/case-studies/x.md?"));
     }
 
     #[test]
     fn alerts_become_callouts() {
-        let r = render("> [!WARNING]\n> Check capacity first.\n", &LinkTargets::default());
-        assert!(r.html.contains("<div class=\"callout callout-warning\">"), "{}", r.html);
+        let r = render(
+            "> [!WARNING]\n> Check capacity first.\n",
+            &LinkTargets::default(),
+        );
+        assert!(
+            r.html.contains("<div class=\"callout callout-warning\">"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("Check capacity first."));
     }
 
@@ -445,7 +630,10 @@ mod tests {
 
     #[test]
     fn raw_html_is_sanitised() {
-        let r = render("<script>alert(1)</script>\n\n<b onclick=\"x()\">bold</b>", &LinkTargets::default());
+        let r = render(
+            "<script>alert(1)</script>\n\n<b onclick=\"x()\">bold</b>",
+            &LinkTargets::default(),
+        );
         assert!(!r.html.contains("<script"));
         assert!(!r.html.contains("onclick"));
         assert!(r.html.contains("<b>bold</b>"));
@@ -461,8 +649,17 @@ mod tests {
 
     #[test]
     fn extensions_are_on() {
-        let r = render("| a |\n|---|\n| 1 |\n\n~~x~~ \"q\"[^1]\n\n- [x] done\n\n[^1]: Note.", &LinkTargets::default());
-        for needle in ["<table>", "<del>x</del>", "\u{201c}q\u{201d}", "footnote", "checkbox"] {
+        let r = render(
+            "| a |\n|---|\n| 1 |\n\n~~x~~ \"q\"[^1]\n\n- [x] done\n\n[^1]: Note.",
+            &LinkTargets::default(),
+        );
+        for needle in [
+            "<table>",
+            "<del>x</del>",
+            "\u{201c}q\u{201d}",
+            "footnote",
+            "checkbox",
+        ] {
             assert!(r.html.contains(needle), "{needle} missing in {}", r.html);
         }
     }

@@ -16,7 +16,7 @@ use crate::content::{Page, PageType, Section, Site};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{LinkTargets, Markdown, SourceRef};
 use crate::output::OutputFile;
-use crate::templates::{error_chain, Theme};
+use crate::templates::Theme;
 
 /// Renders every page's Markdown in place and returns the problems found.
 pub fn render_markdown(site: &mut Site, md: &Markdown) -> Vec<Diagnostic> {
@@ -24,7 +24,11 @@ pub fn render_markdown(site: &mut Site, md: &Markdown) -> Vec<Diagnostic> {
     let found = Mutex::new(Vec::new());
     site.pages.par_iter_mut().for_each(|page| {
         let shown = format!("content/{}", page.source);
-        let src = SourceRef { shown: &shown, text: &page.text, offset: page.body_offset };
+        let src = SourceRef {
+            shown: &shown,
+            text: &page.text,
+            offset: page.body_offset,
+        };
         let r = md.render(&src, &links);
         let mut ds = r.diagnostics;
         for list in page.kind.inline_lists_mut() {
@@ -37,17 +41,29 @@ pub fn render_markdown(site: &mut Site, md: &Markdown) -> Vec<Diagnostic> {
         fill(&mut page.meta, r.html, r.toc, r.word_count);
         found.lock().map(|mut f| f.extend(ds)).ok();
     });
-    site.sections.par_iter_mut().filter(|s| s.source.is_some()).for_each(|section| {
-        let shown = format!("content/{}", section.source.as_deref().unwrap_or(""));
-        let src = SourceRef { shown: &shown, text: &section.text, offset: section.body_offset };
-        let r = md.render(&src, &links);
-        fill(&mut section.meta, r.html, r.toc, r.word_count);
-        found.lock().map(|mut f| f.extend(r.diagnostics)).ok();
-    });
+    site.sections
+        .par_iter_mut()
+        .filter(|s| s.source.is_some())
+        .for_each(|section| {
+            let shown = format!("content/{}", section.source.as_deref().unwrap_or(""));
+            let src = SourceRef {
+                shown: &shown,
+                text: &section.text,
+                offset: section.body_offset,
+            };
+            let r = md.render(&src, &links);
+            fill(&mut section.meta, r.html, r.toc, r.word_count);
+            found.lock().map(|mut f| f.extend(r.diagnostics)).ok();
+        });
     found.into_inner().unwrap_or_default()
 }
 
-fn fill(meta: &mut crate::content::Meta, html: String, toc: Vec<crate::content::page::TocEntry>, words: usize) {
+fn fill(
+    meta: &mut crate::content::Meta,
+    html: String,
+    toc: Vec<crate::content::page::TocEntry>,
+    words: usize,
+) {
     meta.content = html;
     meta.toc = toc;
     meta.word_count = words;
@@ -82,7 +98,11 @@ enum Job {
 }
 
 /// Renders all templates and generated files. Errors name the template.
-pub fn render_site(site: &Site, theme: &Theme, progress: Option<&indicatif::ProgressBar>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let shared = Shared::new(site, theme);
     let jobs = jobs(site);
     if let Some(p) = progress {
@@ -106,7 +126,10 @@ pub fn render_site(site: &Site, theme: &Theme, progress: Option<&indicatif::Prog
     files.push(sitemap(site));
     files.push(robots(site));
     files.push(brand_css(site));
-    files.extend(theme.static_files.iter().map(|(p, b)| OutputFile { path: p.clone(), contents: b.clone() }));
+    files.extend(theme.static_files.iter().map(|(p, b)| OutputFile {
+        path: p.clone(),
+        contents: b.clone(),
+    }));
     files.extend(assets(site)?);
     Ok(files)
 }
@@ -114,7 +137,11 @@ pub fn render_site(site: &Site, theme: &Theme, progress: Option<&indicatif::Prog
 fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     jobs.extend((0..site.sections.len()).map(Job::Section));
-    jobs.extend((0..site.sections.len()).filter(|i| site.sections[*i].section_type == "guide").map(Job::GuidePrint));
+    jobs.extend(
+        (0..site.sections.len())
+            .filter(|i| site.sections[*i].section_type == "guide")
+            .map(Job::GuidePrint),
+    );
     for (t, tax) in site.taxonomies.iter().enumerate() {
         jobs.push(Job::Taxonomy(t));
         jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
@@ -129,8 +156,16 @@ fn assets(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         .iter()
         .map(|a| {
             std::fs::read(&a.source)
-                .map(|contents| OutputFile { path: a.output.clone(), contents })
-                .map_err(|e| vec![Diagnostic::error(a.source.display().to_string(), format!("cannot read: {e}"))])
+                .map(|contents| OutputFile {
+                    path: a.output.clone(),
+                    contents,
+                })
+                .map_err(|e| {
+                    vec![Diagnostic::error(
+                        a.source.display().to_string(),
+                        format!("cannot read: {e}"),
+                    )]
+                })
         })
         .collect()
 }
@@ -181,7 +216,12 @@ struct Shared<'a> {
 
 impl<'a> Shared<'a> {
     fn new(site: &'a Site, theme: &'a Theme) -> Shared<'a> {
-        Shared { site, theme, site_view: site_view(site), strings: json!(theme.strings) }
+        Shared {
+            site,
+            theme,
+            site_view: site_view(site),
+            strings: json!(theme.strings),
+        }
     }
 
     fn render(&self, job: Job) -> Result<OutputFile, Diagnostic> {
@@ -191,8 +231,16 @@ impl<'a> Shared<'a> {
             Job::GuidePrint(i) => self.guide_print(i),
             Job::Taxonomy(t) => self.taxonomy(t),
             Job::Term(t, i) => self.term(t, i),
-            Job::Browse => ("taxonomies.html".to_string(), format!("{}browse/", self.site.base_path), self.browse()),
-            Job::NotFound => ("404.html".to_string(), format!("{}404.html", self.site.base_path), tera::Context::new()),
+            Job::Browse => (
+                "taxonomies.html".to_string(),
+                format!("{}browse/", self.site.base_path),
+                self.browse(),
+            ),
+            Job::NotFound => (
+                "404.html".to_string(),
+                format!("{}404.html", self.site.base_path),
+                tera::Context::new(),
+            ),
         };
         ctx.insert("site", &self.site_view);
         ctx.insert("t", &self.strings);
@@ -201,18 +249,30 @@ impl<'a> Shared<'a> {
         if !ctx.contains_key("breadcrumbs") {
             ctx.insert("breadcrumbs", &Vec::<Value>::new());
         }
-        let html = self.theme.tera.render(&template, &ctx).map_err(|e| {
-            Diagnostic::error(format!("templates/{template}"), format!("cannot render {url}: {}", error_chain(&e)))
-        })?;
-        Ok(OutputFile { path: output_path(&self.site.base_path, &url), contents: html.into_bytes() })
+        let html = self
+            .theme
+            .tera
+            .render(&template, &ctx)
+            .map_err(|e| self.theme.render_error(&template, &e))?;
+        Ok(OutputFile {
+            path: output_path(&self.site.base_path, &url),
+            contents: html.into_bytes(),
+        })
     }
 
     fn breadcrumbs(&self, mut section: Option<usize>) -> Vec<Link<'a>> {
         let mut chain = Vec::new();
         while let Some(i) = section {
             let s = &self.site.sections[i];
-            let title = if i == 0 { self.home_label() } else { &s.meta.title };
-            chain.push(Link { title, url: &s.meta.url });
+            let title = if i == 0 {
+                self.home_label()
+            } else {
+                &s.meta.title
+            };
+            chain.push(Link {
+                title,
+                url: &s.meta.url,
+            });
             section = s.parent;
         }
         chain.reverse();
@@ -220,7 +280,10 @@ impl<'a> Shared<'a> {
     }
 
     fn home_label(&self) -> &'a str {
-        self.theme.strings.get("home").map_or("Home", String::as_str)
+        self.theme
+            .strings
+            .get("home")
+            .map_or("Home", String::as_str)
     }
 
     fn page(&self, i: usize) -> (String, String, tera::Context) {
@@ -228,9 +291,16 @@ impl<'a> Shared<'a> {
         let s = &self.site.sections[p.section];
         let mut ctx = tera::Context::new();
         ctx.insert("page", p);
-        ctx.insert("section", &json!({"title": s.meta.title, "url": s.meta.url, "type": s.section_type}));
+        ctx.insert(
+            "section",
+            &json!({"title": s.meta.title, "url": s.meta.url, "type": s.section_type}),
+        );
         ctx.insert("breadcrumbs", &self.breadcrumbs(Some(p.section)));
-        let (prev, next, guide) = if p.page_type == PageType::GuidePart { self.guide_nav(i, s) } else { (Value::Null, Value::Null, Value::Null) };
+        let (prev, next, guide) = if p.page_type == PageType::GuidePart {
+            self.guide_nav(i, s)
+        } else {
+            (Value::Null, Value::Null, Value::Null)
+        };
         ctx.insert("prev", &prev);
         ctx.insert("next", &next);
         ctx.insert("guide", &guide);
@@ -240,7 +310,12 @@ impl<'a> Shared<'a> {
     fn guide_nav(&self, i: usize, s: &Section) -> (Value, Value, Value) {
         let pages = &self.site.pages;
         let pos = s.pages.iter().position(|x| *x == i).unwrap_or(0);
-        let link = |j: Option<&usize>| j.map_or(Value::Null, |j| json!({"title": pages[*j].meta.title, "url": pages[*j].meta.url}));
+        let link = |j: Option<&usize>| {
+            j.map_or(
+                Value::Null,
+                |j| json!({"title": pages[*j].meta.title, "url": pages[*j].meta.url}),
+            )
+        };
         let prev = link(pos.checked_sub(1).and_then(|p| s.pages.get(p)));
         let next = link(s.pages.get(pos + 1));
         let parts: Vec<Value> = s
@@ -248,7 +323,8 @@ impl<'a> Shared<'a> {
             .iter()
             .map(|j| json!({"title": pages[*j].meta.title, "url": pages[*j].meta.url, "current": *j == i}))
             .collect();
-        let guide = json!({"title": s.meta.title, "url": s.meta.url, "edition": s.edition, "parts": parts});
+        let guide =
+            json!({"title": s.meta.title, "url": s.meta.url, "edition": s.edition, "parts": parts});
         (prev, next, guide)
     }
 
@@ -294,7 +370,12 @@ impl<'a> Shared<'a> {
             .iter()
             .filter(|p| p.page_type == PageType::CaseStudy && p.meta.status == Status::Published)
             .collect();
-        studies.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.title.cmp(&b.meta.title)));
+        studies.sort_by(|a, b| {
+            b.meta
+                .date
+                .cmp(&a.meta.date)
+                .then_with(|| a.meta.title.cmp(&b.meta.title))
+        });
         studies.into_iter().take(6).map(card).collect()
     }
 
@@ -313,9 +394,16 @@ impl<'a> Shared<'a> {
         let mut ctx = tera::Context::new();
         ctx.insert("guide", &guide);
         let mut crumbs = self.breadcrumbs(s.parent);
-        crumbs.push(Link { title: &s.meta.title, url: &s.meta.url });
+        crumbs.push(Link {
+            title: &s.meta.title,
+            url: &s.meta.url,
+        });
         ctx.insert("breadcrumbs", &crumbs);
-        ("guide-print.html".to_string(), format!("{}print/", s.meta.url), ctx)
+        (
+            "guide-print.html".to_string(),
+            format!("{}print/", s.meta.url),
+            ctx,
+        )
     }
 
     fn taxonomy(&self, t: usize) -> (String, String, tera::Context) {
@@ -329,13 +417,26 @@ impl<'a> Shared<'a> {
     fn term(&self, t: usize, i: usize) -> (String, String, tera::Context) {
         let tax = &self.site.taxonomies[t];
         let term = &tax.terms[i];
-        let pages: Vec<Card> = term.pages.iter().map(|j| card(&self.site.pages[*j])).collect();
+        let pages: Vec<Card> = term
+            .pages
+            .iter()
+            .map(|j| card(&self.site.pages[*j]))
+            .collect();
         let mut ctx = tera::Context::new();
-        ctx.insert("taxonomy", &json!({"name": tax.name, "label": tax.label, "url": tax.url}));
-        ctx.insert("term", &json!({"slug": term.slug, "label": term.label, "description": term.description,
-            "url": term.url, "pages": pages}));
+        ctx.insert(
+            "taxonomy",
+            &json!({"name": tax.name, "label": tax.label, "url": tax.url}),
+        );
+        ctx.insert(
+            "term",
+            &json!({"slug": term.slug, "label": term.label, "description": term.description,
+            "url": term.url, "pages": pages}),
+        );
         let mut crumbs = self.breadcrumbs(Some(0));
-        crumbs.push(Link { title: &tax.label, url: &tax.url });
+        crumbs.push(Link {
+            title: &tax.label,
+            url: &tax.url,
+        });
         ctx.insert("breadcrumbs", &crumbs);
         ("taxonomy-term.html".to_string(), term.url.clone(), ctx)
     }
@@ -354,7 +455,10 @@ fn site_view(site: &Site) -> Value {
     let nav: Vec<Link> = site.sections[0]
         .subsections
         .iter()
-        .map(|i| Link { title: &site.sections[*i].meta.title, url: &site.sections[*i].meta.url })
+        .map(|i| Link {
+            title: &site.sections[*i].meta.title,
+            url: &site.sections[*i].meta.url,
+        })
         .collect();
     let taxonomies: Vec<Value> = site
         .taxonomies
@@ -365,9 +469,16 @@ fn site_view(site: &Site) -> Value {
     let footer: Vec<Link> = site.sections[0]
         .pages
         .iter()
-        .map(|i| Link { title: &site.pages[*i].meta.title, url: &site.pages[*i].meta.url })
+        .map(|i| Link {
+            title: &site.pages[*i].meta.title,
+            url: &site.pages[*i].meta.url,
+        })
         .collect();
-    let logo = c.branding.logo.as_ref().map(|l| format!("{}{}", site.base_path, l.trim_start_matches('/')));
+    let logo = c
+        .branding
+        .logo
+        .as_ref()
+        .map(|l| format!("{}{}", site.base_path, l.trim_start_matches('/')));
     json!({
         "title": c.title, "description": c.description, "language": c.language,
         "base_url": c.base_url, "base_path": site.base_path,
@@ -378,7 +489,9 @@ fn site_view(site: &Site) -> Value {
 
 /// The file a URL is written to: `/hr/a/b/` becomes `a/b/index.html`.
 pub fn output_path(base_path: &str, url: &str) -> String {
-    let rel = url.strip_prefix(base_path).unwrap_or(url.trim_start_matches('/'));
+    let rel = url
+        .strip_prefix(base_path)
+        .unwrap_or(url.trim_start_matches('/'));
     if rel.is_empty() {
         "index.html".to_string()
     } else if rel.ends_with('/') {
@@ -400,25 +513,43 @@ fn origin(base_url: &str) -> &str {
 fn sitemap(site: &Site) -> OutputFile {
     let origin = origin(&site.config.base_url);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let sections = site.sections.iter().map(|s| (&s.meta.url, s.meta.last_reviewed.or(s.meta.date)));
-    let pages = site.pages.iter().map(|p| (&p.meta.url, p.meta.last_reviewed.or(p.meta.date)));
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (&s.meta.url, s.meta.last_reviewed.or(s.meta.date)));
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (&p.meta.url, p.meta.last_reviewed.or(p.meta.date)));
     let mut entries: Vec<_> = sections.chain(pages).collect();
     entries.sort();
     for (url, date) in entries {
-        xml.push_str(&format!("  <url><loc>{}</loc>", crate::markdown::escape(&format!("{origin}{url}"))));
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc>",
+            crate::markdown::escape(&format!("{origin}{url}"))
+        ));
         if let Some(d) = date {
             xml.push_str(&format!("<lastmod>{d}</lastmod>"));
         }
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
-    OutputFile { path: "sitemap.xml".to_string(), contents: xml.into_bytes() }
+    OutputFile {
+        path: "sitemap.xml".to_string(),
+        contents: xml.into_bytes(),
+    }
 }
 
 /// The brand colour as a CSS custom property, so the theme needs no inline style.
 fn brand_css(site: &Site) -> OutputFile {
-    let css = format!(":root {{ --brand: {}; }}\n", site.config.branding.primary_colour);
-    OutputFile { path: "brand.css".to_string(), contents: css.into_bytes() }
+    let css = format!(
+        ":root {{ --brand: {}; }}\n",
+        site.config.branding.primary_colour
+    );
+    OutputFile {
+        path: "brand.css".to_string(),
+        contents: css.into_bytes(),
+    }
 }
 
 fn robots(site: &Site) -> OutputFile {
@@ -427,7 +558,10 @@ fn robots(site: &Site) -> OutputFile {
         origin(&site.config.base_url),
         site.base_path
     );
-    OutputFile { path: "robots.txt".to_string(), contents: text.into_bytes() }
+    OutputFile {
+        path: "robots.txt".to_string(),
+        contents: text.into_bytes(),
+    }
 }
 
 #[cfg(test)]

@@ -227,9 +227,19 @@ pub fn new_content(opts: &NewOptions) -> Result<PathBuf> {
     }
     fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
     let config = Config::load(opts.site_root).map_err(|ds| {
-        anyhow::anyhow!("{}there is no valid site.toml in {}: run freda new inside your site folder", ds.render(), opts.site_root.display())
+        anyhow::anyhow!(
+            "{}there is no valid site.toml in {}: run freda new inside your site folder",
+            ds.render(),
+            opts.site_root.display()
+        )
     })?;
-    let text = render(opts.kind, title, opts.today, &folder, &taxonomy_block(&config));
+    let text = render(
+        opts.kind,
+        title,
+        opts.today,
+        &folder,
+        &taxonomy_block(&config),
+    );
     let mut file = match fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -255,7 +265,9 @@ pub fn render_template(kind: NewKind, title: &str, today: (i32, u32, u32)) -> St
         Ok(section) => section.to_string(),
         Err(_) => String::new(),
     };
-    let config = Config::parse(include_str!("../site.toml")).unwrap_or_else(|_| Config::parse("title = \"\"\nbase_url = \"https://a.b/\"").expect("minimal config"));
+    let config = Config::parse(include_str!("../site.toml")).unwrap_or_else(|_| {
+        Config::parse("title = \"\"\nbase_url = \"https://a.b/\"").expect("minimal config")
+    });
     render(kind, title, today, &folder, &taxonomy_block(&config))
 }
 
@@ -286,7 +298,13 @@ pub fn slugify(s: &str) -> String {
 }
 
 /// Fills in a template. `folder` is only used by the guide template.
-fn render(kind: NewKind, title: &str, today: (i32, u32, u32), folder: &str, taxonomies: &str) -> String {
+fn render(
+    kind: NewKind,
+    title: &str,
+    today: (i32, u32, u32),
+    folder: &str,
+    taxonomies: &str,
+) -> String {
     kind.template()
         .replace("{{page_fields}}", PAGE_FIELDS.trim_end())
         .replace("{{how_to_edit}}", HOW_TO_EDIT.trim_end())
@@ -949,7 +967,9 @@ mod tests {
     #[test]
     fn new_needs_a_site() {
         let dir = tempfile::tempdir().unwrap();
-        let err = new_content(&opts(dir.path(), NewKind::Page, "T")).unwrap_err().to_string();
+        let err = new_content(&opts(dir.path(), NewKind::Page, "T"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("there is no valid site.toml"), "{err}");
     }
 

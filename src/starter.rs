@@ -14,7 +14,8 @@ const STARTER_CONFIG: &str = include_str!("../site.toml");
 /// Writes the starter site into `dir`, which must be missing or empty.
 pub fn init(dir: &Path) -> anyhow::Result<usize> {
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let mut entries =
+            std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
         if entries.next().is_some() {
             bail!(
                 "refusing to start a site in {}: the folder is not empty; choose a new or empty folder",
@@ -24,7 +25,8 @@ pub fn init(dir: &Path) -> anyhow::Result<usize> {
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let config = dir.join("site.toml");
-    std::fs::write(&config, STARTER_CONFIG).with_context(|| format!("cannot write {}", config.display()))?;
+    std::fs::write(&config, STARTER_CONFIG)
+        .with_context(|| format!("cannot write {}", config.display()))?;
     let mut count = 1;
     write_dir(&STARTER_CONTENT, &dir.join("content"), &mut count)?;
     Ok(count)
@@ -34,9 +36,11 @@ fn write_dir(src: &Dir<'static>, dest_root: &Path, count: &mut usize) -> anyhow:
     for f in src.files() {
         let dest = dest_root.join(f.path());
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&dest, f.contents()).with_context(|| format!("cannot write {}", dest.display()))?;
+        std::fs::write(&dest, f.contents())
+            .with_context(|| format!("cannot write {}", dest.display()))?;
         *count += 1;
     }
     for d in src.dirs() {

@@ -23,35 +23,109 @@ pub struct Theme {
     pub strings: BTreeMap<String, String>,
     /// Static files by output path, theme files first, then the site's.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Each template's text and the path it came from, for error positions.
+    pub sources: BTreeMap<String, TemplateSource>,
+}
+
+/// Where a template came from.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// The path shown in errors, e.g. `templates/page.html`.
+    pub shown: String,
+    /// The template text.
+    pub text: String,
+}
+
+impl Theme {
+    /// Turns a tera render error into a diagnostic that points into the template.
+    pub fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        let chain = error_chain(e);
+        // Tera wraps the useful cause in "Failed to render 'x'".
+        let cause = chain.split_once(": ").map_or(chain.as_str(), |(_, c)| c);
+        let shown = self
+            .sources
+            .get(template)
+            .map_or_else(|| format!("templates/{template}"), |s| s.shown.clone());
+        let Some(var) = undefined_variable(cause) else {
+            return Diagnostic::error(shown, format!("template error: {cause}"));
+        };
+        let message = format!("the template uses `{var}`, which is not defined here");
+        let help = format!("check the spelling; for a value that may be missing write {{% if {var} %}}…{{% endif %}} or {{{{ {var} | default(value=\"\") }}}}");
+        let preferred = self.sources.get(template).into_iter();
+        let found = preferred
+            .chain(self.sources.values())
+            .find_map(|s| s.text.find(var).map(|i| (s, i)));
+        match found {
+            Some((src, i)) => Diagnostic::error(&src.shown, message)
+                .at(&src.text, i..i + var.len())
+                .help(help),
+            None => Diagnostic::error(shown, message).help(help),
+        }
+    }
+}
+
+/// The variable named in tera's "Variable `x` not found" message.
+fn undefined_variable(cause: &str) -> Option<&str> {
+    let rest = cause.split_once("Variable `")?.1;
+    rest.split_once('`').map(|(v, _)| v)
 }
 
 /// Loads the theme for a site, applying the site's overrides.
 pub fn load(root: &Path, language: &str) -> Result<Theme, Diagnostics> {
     let mut ds = Diagnostics::new();
-    let templates = collect_templates(root, &mut ds);
+    let sources = collect_templates(root, &mut ds);
+    let templates = sources
+        .iter()
+        .map(|(name, s)| (name.clone(), s.text.clone()))
+        .collect();
     let tera = compile(templates, &mut ds);
     let strings = load_strings(root, language, &mut ds);
     let static_files = collect_static(root, &mut ds);
     match tera {
-        Some(tera) if !ds.has_errors() => Ok(Theme { tera, strings, static_files }),
+        Some(tera) if !ds.has_errors() => Ok(Theme {
+            tera,
+            strings,
+            static_files,
+            sources,
+        }),
         _ => Err(ds),
     }
 }
 
-fn collect_templates(root: &Path, ds: &mut Diagnostics) -> BTreeMap<String, String> {
+fn collect_templates(root: &Path, ds: &mut Diagnostics) -> BTreeMap<String, TemplateSource> {
     let mut out = BTreeMap::new();
     if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
         for f in dir.files() {
-            let name = f.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            out.insert(name, f.contents_utf8().unwrap_or_default().to_string());
+            let name = f
+                .path()
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = f.contents_utf8().unwrap_or_default().to_string();
+            out.insert(
+                name.clone(),
+                TemplateSource {
+                    shown: format!("themes/default/templates/{name}"),
+                    text,
+                },
+            );
         }
     }
     for (name, bytes) in read_site_dir(&root.join("templates"), ds) {
         match String::from_utf8(bytes) {
             Ok(text) => {
-                out.insert(name, text);
+                out.insert(
+                    name.clone(),
+                    TemplateSource {
+                        shown: format!("templates/{name}"),
+                        text,
+                    },
+                );
             }
-            Err(_) => ds.push(Diagnostic::error(format!("templates/{name}"), "the template is not valid UTF-8")),
+            Err(_) => ds.push(Diagnostic::error(
+                format!("templates/{name}"),
+                "the template is not valid UTF-8",
+            )),
         }
     }
     out
@@ -63,8 +137,14 @@ fn read_site_dir(dir: &Path, ds: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
     if !dir.is_dir() {
         return out;
     }
-    let shown = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    let shown = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -85,7 +165,10 @@ fn read_site_dir(dir: &Path, ds: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
         let rel = rel.join("/");
         match std::fs::read(entry.path()) {
             Ok(bytes) => out.push((rel, bytes)),
-            Err(e) => ds.push(Diagnostic::error(format!("{shown}/{rel}"), format!("cannot read: {e}"))),
+            Err(e) => ds.push(Diagnostic::error(
+                format!("{shown}/{rel}"),
+                format!("cannot read: {e}"),
+            )),
         }
     }
     out
@@ -121,9 +204,18 @@ fn load_strings(root: &Path, language: &str, ds: &mut Diagnostics) -> BTreeMap<S
     let name = format!("i18n/{language}.toml");
     let site_file = root.join(&name);
     let (shown, text) = if site_file.is_file() {
-        (name.clone(), std::fs::read_to_string(&site_file).unwrap_or_default())
-    } else if let Some(f) = DEFAULT_THEME.get_file(&name).or_else(|| DEFAULT_THEME.get_file("i18n/en.toml")) {
-        (format!("themes/default/{}", f.path().display()), f.contents_utf8().unwrap_or_default().to_string())
+        (
+            name.clone(),
+            std::fs::read_to_string(&site_file).unwrap_or_default(),
+        )
+    } else if let Some(f) = DEFAULT_THEME
+        .get_file(&name)
+        .or_else(|| DEFAULT_THEME.get_file("i18n/en.toml"))
+    {
+        (
+            format!("themes/default/{}", f.path().display()),
+            f.contents_utf8().unwrap_or_default().to_string(),
+        )
     } else {
         return BTreeMap::new();
     };
@@ -150,7 +242,10 @@ fn collect_static(root: &Path, ds: &mut Diagnostics) -> BTreeMap<String, Vec<u8>
 fn add_embedded(dir: &Dir<'static>, out: &mut BTreeMap<String, Vec<u8>>) {
     for f in dir.files() {
         let rel = f.path().strip_prefix("static").unwrap_or(f.path());
-        out.insert(rel.to_string_lossy().replace('\\', "/"), f.contents().to_vec());
+        out.insert(
+            rel.to_string_lossy().replace('\\', "/"),
+            f.contents().to_vec(),
+        );
     }
     for d in dir.dirs() {
         add_embedded(d, out);
@@ -180,7 +275,10 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("static")).unwrap();
         std::fs::write(dir.path().join("static/style.css"), "body{}").unwrap();
         let theme = load(dir.path(), "en").unwrap_or_else(|d| panic!("{}", d.render()));
-        let out = theme.tera.render("404.html", &tera::Context::new()).unwrap();
+        let out = theme
+            .tera
+            .render("404.html", &tera::Context::new())
+            .unwrap();
         assert_eq!(out, "custom 404");
         assert_eq!(theme.static_files["style.css"], b"body{}");
         assert!(theme.tera.get_template_names().any(|n| n == "page.html"));

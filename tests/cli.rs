@@ -16,14 +16,54 @@ fn new_writes_a_page_of_every_type_that_builds() {
     let site = fixture("sites", "all-types");
     let kinds = [
         ("page", "A new page", None, "content/a-new-page.md"),
-        ("case-study", "Ward 7's \"restraint\" review", None, "content/case-studies/ward-7-s-restraint-review.md"),
-        ("dos-donts", "Running workshops", None, "content/dos-and-donts/running-workshops.md"),
-        ("training", "Capacity basics", None, "content/training/capacity-basics.md"),
-        ("tool", "Privacy audit", None, "content/tools/privacy-audit.md"),
-        ("event", "Spring forum", None, "content/events/spring-forum.md"),
-        ("evaluation", "Pilot review", None, "content/evaluations/pilot-review.md"),
-        ("guide", "Consent guide", None, "content/guides/consent-guide/_index.md"),
-        ("guide-part", "Consent basics", Some("guides/consent-guide"), "content/guides/consent-guide/consent-basics.md"),
+        (
+            "case-study",
+            "Ward 7's \"restraint\" review",
+            None,
+            "content/case-studies/ward-7-s-restraint-review.md",
+        ),
+        (
+            "dos-donts",
+            "Running workshops",
+            None,
+            "content/dos-and-donts/running-workshops.md",
+        ),
+        (
+            "training",
+            "Capacity basics",
+            None,
+            "content/training/capacity-basics.md",
+        ),
+        (
+            "tool",
+            "Privacy audit",
+            None,
+            "content/tools/privacy-audit.md",
+        ),
+        (
+            "event",
+            "Spring forum",
+            None,
+            "content/events/spring-forum.md",
+        ),
+        (
+            "evaluation",
+            "Pilot review",
+            None,
+            "content/evaluations/pilot-review.md",
+        ),
+        (
+            "guide",
+            "Consent guide",
+            None,
+            "content/guides/consent-guide/_index.md",
+        ),
+        (
+            "guide-part",
+            "Consent basics",
+            Some("guides/consent-guide"),
+            "content/guides/consent-guide/consent-basics.md",
+        ),
     ];
     for (kind, title, section, path) in kinds {
         let mut args = vec!["new", kind, title];
@@ -32,21 +72,38 @@ fn new_writes_a_page_of_every_type_that_builds() {
         }
         let out = freda(site.path(), &args);
         assert!(out.status.success(), "{kind}: {}", stderr(&out));
-        assert!(site.path().join(path).is_file(), "{kind}: {path} missing; {}", stderr(&out));
+        assert!(
+            site.path().join(path).is_file(),
+            "{kind}: {path} missing; {}",
+            stderr(&out)
+        );
     }
     let out = freda(site.path(), &["build", "--drafts"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let html = read(&site.path().join("public"), "case-studies/ward-7-s-restraint-review/index.html");
-    assert!(html.contains("Ward 7’s “restraint” review") || html.contains("Ward 7&#39;s &quot;restraint&quot; review"), "{html}");
+    let html = read(
+        &site.path().join("public"),
+        "case-studies/ward-7-s-restraint-review/index.html",
+    );
+    assert!(
+        html.contains("Ward 7’s “restraint” review")
+            || html.contains("Ward 7&#39;s &quot;restraint&quot; review"),
+        "{html}"
+    );
 }
 
 #[test]
 fn new_refuses_to_overwrite() {
     let site = fixture("sites", "all-types");
-    assert!(freda(site.path(), &["new", "tool", "Same"]).status.success());
+    assert!(freda(site.path(), &["new", "tool", "Same"])
+        .status
+        .success());
     let again = freda(site.path(), &["new", "tool", "Same"]);
     assert_eq!(again.status.code(), Some(1));
-    assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
 }
 
 #[test]
@@ -54,7 +111,11 @@ fn new_rejects_an_unknown_type_with_a_suggestion() {
     let site = fixture("sites", "all-types");
     let out = freda(site.path(), &["new", "case-studdy", "X"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("did you mean \"case-study\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean \"case-study\""),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -64,7 +125,10 @@ fn init_creates_a_site_that_builds() {
     assert!(out.status.success(), "{}", stderr(&out));
     let out = freda(&dir.path().join("library"), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(dir.path().join("library/public/case-studies/index.html").is_file());
+    assert!(dir
+        .path()
+        .join("library/public/case-studies/index.html")
+        .is_file());
     let again = freda(dir.path(), &["init", "library"]);
     assert_eq!(again.status.code(), Some(1));
 }
@@ -77,8 +141,15 @@ fn refuses_an_output_folder_it_did_not_create() {
     std::fs::write(out_dir.join("notes.txt"), "precious").unwrap();
     let out = freda(site.path(), &["build", "--output", "mine"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("it contains files freda did not create"), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(out_dir.join("notes.txt")).unwrap(), "precious");
+    assert!(
+        stderr(&out).contains("it contains files freda did not create"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("notes.txt")).unwrap(),
+        "precious"
+    );
     let forced = freda(site.path(), &["build", "--output", "mine", "--force"]);
     assert!(forced.status.success(), "{}", stderr(&forced));
 }
@@ -89,7 +160,11 @@ fn refuses_dangerous_output_folders_even_with_force() {
     for dir in [".", "content", "/"] {
         let out = freda(site.path(), &["build", "--output", dir, "--force"]);
         assert_eq!(out.status.code(), Some(1), "{dir}");
-        assert!(stderr(&out).starts_with("error: refusing to use"), "{dir}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("error: refusing to use"),
+            "{dir}: {}",
+            stderr(&out)
+        );
     }
     assert!(site.path().join("content/about.md").is_file());
 }

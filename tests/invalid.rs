@@ -28,7 +28,9 @@ fn check(name: &str, dir: &Path) -> Result<(), String> {
         problems.push(format!("exit code {:?}, expected 1", out.status.code()));
     }
     if got != expected {
-        problems.push(format!("stderr differs.\n--- expected\n{expected}\n--- got\n{got}"));
+        problems.push(format!(
+            "stderr differs.\n--- expected\n{expected}\n--- got\n{got}"
+        ));
     }
     if read_tree(&public) != before {
         problems.push("public/ was changed".to_string());
@@ -52,9 +54,16 @@ fn check(name: &str, dir: &Path) -> Result<(), String> {
 #[test]
 fn invalid_sites_fail_with_exact_messages() {
     let root = repo().join("tests/sites_invalid");
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     dirs.sort();
-    assert!(dirs.len() >= 10, "expected a fixture per class of bad input");
+    assert!(
+        dirs.len() >= 10,
+        "expected a fixture per class of bad input"
+    );
     let failures: Vec<String> = dirs
         .iter()
         .filter(|d| d.is_dir())

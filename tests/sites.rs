@@ -49,8 +49,17 @@ fn every_page_type_renders_its_fields() {
 fn warnings_are_printed_but_do_not_fail() {
     let (_site, out) = build_all_types(&[]);
     let err = stderr(&out);
-    assert!(err.starts_with("content/about.md:48:34: warning: raw HTML `<script>` was removed\n"), "{err}");
-    assert!(err.lines().last().unwrap().starts_with("Built 30 pages in "), "{err}");
+    assert!(
+        err.starts_with("content/about.md:48:34: warning: raw HTML `<script>` was removed\n"),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .starts_with("Built 30 pages in "),
+        "{err}"
+    );
     assert!(err.trim_end().ends_with("(1 warning)"), "{err}");
 }
 
@@ -77,12 +86,19 @@ fn check_links(public: &Path, base: &str) {
         assert!(!html.contains("style=\""), "{rel} has an inline style");
         assert!(!html.contains("<script"), "{rel} has a script");
         for link in links(&html) {
-            if link.starts_with('#') || link.starts_with("https://") || link.starts_with("mailto:") {
+            if link.starts_with('#') || link.starts_with("https://") || link.starts_with("mailto:")
+            {
                 continue;
             }
-            let path = link.strip_prefix(base).unwrap_or_else(|| panic!("{rel}: {link} is outside {base}"));
+            let path = link
+                .strip_prefix(base)
+                .unwrap_or_else(|| panic!("{rel}: {link} is outside {base}"));
             let path = path.split('#').next().unwrap();
-            let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+            let file = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.to_string()
+            };
             assert!(public.join(&file).is_file(), "{rel}: broken link {link}");
         }
     }
@@ -101,7 +117,8 @@ fn base_url_can_be_overridden() {
     assert!(out.status.success(), "{}", stderr(&out));
     let public = site.path().join("public");
     check_links(&public, "/library/");
-    assert!(read(&public, "sitemap.xml").contains("<loc>https://other.example/library/cases/one/</loc>"));
+    assert!(read(&public, "sitemap.xml")
+        .contains("<loc>https://other.example/library/cases/one/</loc>"));
 }
 
 #[test]
@@ -119,7 +136,11 @@ fn the_starter_builds_without_warnings() {
     let out = freda(site.path(), &["build"]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
-    assert_eq!(err.lines().count(), 1, "expected only the summary line:\n{err}");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "expected only the summary line:\n{err}"
+    );
     assert!(err.starts_with("Built "), "{err}");
     check_links(&site.path().join("public"), "/");
 }
@@ -132,18 +153,42 @@ fn the_starter_has_every_page_type() {
     let index = read(&public, "index.html");
     assert!(index.contains("Case studies"));
     for (rel, needle) in [
-        ("guides/human-rights-framework/print/index.html", "guide-print"),
-        ("guides/human-rights-framework/freda-principles/index.html", "page-guide-part"),
+        (
+            "guides/human-rights-framework/print/index.html",
+            "guide-print",
+        ),
+        (
+            "guides/human-rights-framework/freda-principles/index.html",
+            "page-guide-part",
+        ),
         ("tools/human-rights-checklist/index.html", "page-tool"),
-        ("events/human-rights-learning-day-2027/index.html", "page-event"),
-        ("evaluations/evaluating-a-human-rights-training-programme/index.html", "page-evaluation"),
-        ("dos-and-donts/planning-training/index.html", "page-dos-donts"),
-        ("training/introduction-to-human-rights-in-care/index.html", "page-training"),
-        ("case-studies/reducing-restraint-on-acute-mental-health-wards/index.html", "page-case-study"),
+        (
+            "events/human-rights-learning-day-2027/index.html",
+            "page-event",
+        ),
+        (
+            "evaluations/evaluating-a-human-rights-training-programme/index.html",
+            "page-evaluation",
+        ),
+        (
+            "dos-and-donts/planning-training/index.html",
+            "page-dos-donts",
+        ),
+        (
+            "training/introduction-to-human-rights-in-care/index.html",
+            "page-training",
+        ),
+        (
+            "case-studies/reducing-restraint-on-acute-mental-health-wards/index.html",
+            "page-case-study",
+        ),
     ] {
         assert!(read(&public, rel).contains(needle), "{rel} lacks {needle}");
     }
-    let studies = std::fs::read_dir(repo().join("content/case-studies")).unwrap().count() - 1;
+    let studies = std::fs::read_dir(repo().join("content/case-studies"))
+        .unwrap()
+        .count()
+        - 1;
     assert!(studies >= 5, "the starter needs at least five case studies");
 }
 
@@ -152,8 +197,12 @@ fn building_twice_gives_identical_output() {
     let site = starter();
     let a = site.path().join("a");
     let b = site.path().join("b");
-    assert!(freda(site.path(), &["build", "--output", "a"]).status.success());
-    assert!(freda(site.path(), &["build", "--output", "b"]).status.success());
+    assert!(freda(site.path(), &["build", "--output", "a"])
+        .status
+        .success());
+    assert!(freda(site.path(), &["build", "--output", "b"])
+        .status
+        .success());
     let (ta, tb) = (read_tree(&a), read_tree(&b));
     assert_eq!(ta.len(), tb.len());
     for ((pa, ca), (pb, cb)) in ta.iter().zip(&tb) {

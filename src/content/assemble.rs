@@ -11,7 +11,9 @@ use serde::Serialize;
 use toml::Spanned;
 
 use super::frontmatter::{RawFrontMatter, SortBy, Status};
-use super::page::{check_typed_keys, KeyProblem, Meta, Page, PageKind, PageTaxonomy, PageType, Section, TermRef};
+use super::page::{
+    check_typed_keys, KeyProblem, Meta, Page, PageKind, PageTaxonomy, PageType, Section, TermRef,
+};
 use super::walk::Parsed;
 use super::{slugify, title_from_slug, Asset, LoadOptions, Site};
 use crate::config::{span_of_key, Config};
@@ -74,13 +76,23 @@ impl Source<'_> {
     }
     /// The opening `+++`, for problems that belong to the whole file.
     fn start_span(&self) -> Range<usize> {
-        let bom = if self.parsed.text.starts_with('\u{feff}') { 3 } else { 0 };
+        let bom = if self.parsed.text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
         bom..bom + 3
     }
 }
 
 /// Builds the site from parsed files.
-pub fn assemble(config: Config, parsed: Vec<Parsed>, assets: Vec<Asset>, opts: LoadOptions, ds: &mut Diagnostics) -> Site {
+pub fn assemble(
+    config: Config,
+    parsed: Vec<Parsed>,
+    assets: Vec<Asset>,
+    opts: LoadOptions,
+    ds: &mut Diagnostics,
+) -> Site {
     let base_path = config.base_path();
     let mut site = Site {
         base_path,
@@ -91,7 +103,8 @@ pub fn assemble(config: Config, parsed: Vec<Parsed>, assets: Vec<Asset>, opts: L
         drafts: Vec::new(),
         config,
     };
-    let (indexes, pages): (Vec<Parsed>, Vec<Parsed>) = parsed.into_iter().partition(|p| is_index(&p.rel));
+    let (indexes, pages): (Vec<Parsed>, Vec<Parsed>) =
+        parsed.into_iter().partition(|p| is_index(&p.rel));
     build_sections(&mut site, indexes, &pages, ds);
     for p in pages {
         add_page(&mut site, p, opts, ds);
@@ -121,7 +134,10 @@ fn build_sections(site: &mut Site, indexes: Vec<Parsed>, pages: &[Parsed], ds: &
             dir = dir_of(dir);
         }
     }
-    let mut by_dir: HashMap<String, Parsed> = indexes.into_iter().map(|p| (dir_of(&p.rel).to_string(), p)).collect();
+    let mut by_dir: HashMap<String, Parsed> = indexes
+        .into_iter()
+        .map(|p| (dir_of(&p.rel).to_string(), p))
+        .collect();
     let mut positions: HashMap<String, usize> = HashMap::new();
     for dir in dirs {
         let parent = (!dir.is_empty()).then(|| positions[dir_of(&dir)]);
@@ -136,34 +152,74 @@ fn build_sections(site: &mut Site, indexes: Vec<Parsed>, pages: &[Parsed], ds: &
     }
 }
 
-fn make_section(site: &Site, dir: &str, parent: Option<usize>, index: Option<Parsed>, ds: &mut Diagnostics) -> Section {
+fn make_section(
+    site: &Site,
+    dir: &str,
+    parent: Option<usize>,
+    index: Option<Parsed>,
+    ds: &mut Diagnostics,
+) -> Section {
     let folder = dir.rsplit('/').next().unwrap_or("");
-    let parent_url = parent.map_or(site.base_path.as_str(), |p| site.sections[p].meta.url.as_str());
+    let parent_url = parent.map_or(site.base_path.as_str(), |p| {
+        site.sections[p].meta.url.as_str()
+    });
     let Some(mut parsed) = index else {
-        let url = if dir.is_empty() { site.base_path.clone() } else { format!("{parent_url}{}/", slugify(folder)) };
-        let title = if dir.is_empty() { site.config.title.clone() } else { title_from_slug(folder) };
+        let url = if dir.is_empty() {
+            site.base_path.clone()
+        } else {
+            format!("{parent_url}{}/", slugify(folder))
+        };
+        let title = if dir.is_empty() {
+            site.config.title.clone()
+        } else {
+            title_from_slug(folder)
+        };
         return empty_section(dir, parent, url, title, &site.config.language);
     };
     let mut raw = std::mem::take(&mut parsed.raw);
-    let src = Source { shown: format!("content/{}", parsed.rel), parsed: &parsed };
+    let src = Source {
+        shown: format!("content/{}", parsed.rel),
+        parsed: &parsed,
+    };
     let section_type = section_type(&src, &raw, ds);
-    let default_children = if section_type == PageType::Guide { Some(PageType::GuidePart) } else { None };
-    let page_type = raw.page_type.as_ref().and_then(|s| parse_type(&src, s, false, ds)).or(default_children);
-    report_key_problems(&src, check_typed_keys(&raw, section_type, true), section_type, ds);
+    let default_children = if section_type == PageType::Guide {
+        Some(PageType::GuidePart)
+    } else {
+        None
+    };
+    let page_type = raw
+        .page_type
+        .as_ref()
+        .and_then(|s| parse_type(&src, s, false, ds))
+        .or(default_children);
+    let type_span = raw.kind.as_ref().map(|k| src.front_span(k));
+    report_key_problems(
+        &src,
+        check_typed_keys(&raw, section_type, true),
+        section_type,
+        type_span,
+        ds,
+    );
     let url = if dir.is_empty() {
         site.base_path.clone()
     } else {
         url_for(&src, &raw, &site.base_path, parent_url, folder, ds)
     };
     let meta = make_meta(&src, &mut raw, url, &site.config.language, false, ds);
+    let url_span = url_span(&src, &raw);
     Section {
+        url_span,
         dir: dir.to_string(),
         source: Some(parsed.rel.clone()),
         body_offset: parsed.body_offset,
         parent,
         pages: Vec::new(),
         subsections: Vec::new(),
-        section_type: if section_type == PageType::Guide { "guide" } else { "section" },
+        section_type: if section_type == PageType::Guide {
+            "guide"
+        } else {
+            "section"
+        },
         page_type,
         sort_by: raw.sort_by.unwrap_or_default(),
         edition: raw.edition.take(),
@@ -173,15 +229,33 @@ fn make_section(site: &Site, dir: &str, parent: Option<usize>, index: Option<Par
     }
 }
 
-fn resolved(mut downloads: Vec<super::frontmatter::Download>, base_path: &str) -> Vec<super::frontmatter::Download> {
+fn resolved(
+    mut downloads: Vec<super::frontmatter::Download>,
+    base_path: &str,
+) -> Vec<super::frontmatter::Download> {
     for d in &mut downloads {
         d.resolve(base_path);
     }
     downloads
 }
 
-fn empty_section(dir: &str, parent: Option<usize>, url: String, title: String, lang: &str) -> Section {
+/// Where a `path` or `slug` sets the URL, for pointing at URL clashes.
+fn url_span(src: &Source, raw: &RawFrontMatter) -> Option<Range<usize>> {
+    raw.path
+        .as_ref()
+        .or(raw.slug.as_ref())
+        .map(|s| src.front_span(s))
+}
+
+fn empty_section(
+    dir: &str,
+    parent: Option<usize>,
+    url: String,
+    title: String,
+    lang: &str,
+) -> Section {
     Section {
+        url_span: None,
         dir: dir.to_string(),
         source: None,
         text: String::new(),
@@ -232,8 +306,14 @@ fn section_type(src: &Source, raw: &RawFrontMatter, ds: &mut Diagnostics) -> Pag
         Some(k) if k.get_ref() == "guide" => PageType::Guide,
         Some(k) => {
             ds.push(
-                src.error_at(src.front_span(k), format!("a section's type can only be \"guide\", not \"{}\"", k.get_ref()))
-                    .help("to set the type of the pages in this section, use page_type = \"…\""),
+                src.error_at(
+                    src.front_span(k),
+                    format!(
+                        "a section's type can only be \"guide\", not \"{}\"",
+                        k.get_ref()
+                    ),
+                )
+                .help("to set the type of the pages in this section, use page_type = \"…\""),
             );
             PageType::Page
         }
@@ -241,9 +321,17 @@ fn section_type(src: &Source, raw: &RawFrontMatter, ds: &mut Diagnostics) -> Pag
     }
 }
 
-fn parse_type(src: &Source, k: &Spanned<String>, allow_guide: bool, ds: &mut Diagnostics) -> Option<PageType> {
+fn parse_type(
+    src: &Source,
+    k: &Spanned<String>,
+    allow_guide: bool,
+    ds: &mut Diagnostics,
+) -> Option<PageType> {
     let name = k.get_ref().as_str();
-    let names = PageType::ALL.iter().map(|(_, n)| *n).filter(|n| *n != "guide");
+    let names = PageType::ALL
+        .iter()
+        .map(|(_, n)| *n)
+        .filter(|n| *n != "guide");
     match PageType::from_name(name) {
         Some(PageType::Guide) if !allow_guide => {
             ds.push(src.error_at(src.front_span(k), "type \"guide\" belongs in a guide's _index.md").help(
@@ -258,35 +346,85 @@ fn parse_type(src: &Source, k: &Spanned<String>, allow_guide: bool, ds: &mut Dia
                 Some(s) => format!("did you mean \"{s}\"? The types are: {list}"),
                 None => format!("the types are: {list}"),
             };
-            ds.push(src.error_at(src.front_span(k), format!("unknown type \"{name}\"")).help(help));
+            ds.push(
+                src.error_at(src.front_span(k), format!("unknown type \"{name}\""))
+                    .help(help),
+            );
             None
         }
     }
 }
 
-fn report_key_problems(src: &Source, problems: Vec<KeyProblem>, ty: PageType, ds: &mut Diagnostics) {
+/// An example value for a field, so help text shows how to write it.
+fn example_value(key: &str) -> &'static str {
+    match key {
+        "dos" | "donts" | "questions" | "learning_outcomes" | "items" | "key_findings" => {
+            "[\"…\", \"…\"]"
+        }
+        "start" | "end" | "published" => "2024-03-01",
+        "year" => "2024",
+        "tool_kind" => "\"checklist\"",
+        _ => "\"…\"",
+    }
+}
+
+fn report_key_problems(
+    src: &Source,
+    problems: Vec<KeyProblem>,
+    ty: PageType,
+    type_span: Option<Range<usize>>,
+    ds: &mut Diagnostics,
+) {
     for p in problems {
         let d = match p {
-            KeyProblem::Misplaced { key, owner: Some(owner) } => src
-                .error_at(src.key_span(key), format!("`{key}` is not a field of type \"{}\"", ty.name()))
-                .help(format!("`{key}` belongs to type \"{}\"; remove it, or set type = \"{}\"", owner.name(), owner.name())),
+            KeyProblem::Misplaced {
+                key,
+                owner: Some(owner),
+            } => src
+                .error_at(
+                    src.key_span(key),
+                    format!("`{key}` is not a field of type \"{}\"", ty.name()),
+                )
+                .help(format!(
+                    "`{key}` belongs to type \"{}\"; remove it, or set type = \"{}\"",
+                    owner.name(),
+                    owner.name()
+                )),
             KeyProblem::Misplaced { key, owner: None } => src
-                .error_at(src.key_span(key), format!("`{key}` can only be set in a section's _index.md"))
+                .error_at(
+                    src.key_span(key),
+                    format!("`{key}` can only be set in a section's _index.md"),
+                )
                 .help("move it to the _index.md of the folder"),
             KeyProblem::Missing(key) => {
-                let span = src.parsed.raw.kind.as_ref().map_or_else(|| src.start_span(), |k| src.front_span(k));
-                src.error_at(span, format!("a \"{}\" page needs the field `{key}`", ty.name()))
-                    .help(format!("add {key} = … to the front matter; `freda new {} \"Title\"` shows every field", ty.name()))
+                let why = if type_span.is_some() {
+                    ""
+                } else {
+                    " (the type comes from the section's page_type)"
+                };
+                src.error_at(type_span.clone().unwrap_or_else(|| src.start_span()), format!("a \"{}\" page needs the field `{key}`{why}", ty.name()))
+                    .help(format!("add {key} = {} to the front matter; `freda new {} \"Title\"` shows every field", example_value(key), ty.name()))
             }
         };
         ds.push(d);
     }
 }
 
-fn url_for(src: &Source, raw: &RawFrontMatter, base: &str, parent_url: &str, stem: &str, ds: &mut Diagnostics) -> String {
+fn url_for(
+    src: &Source,
+    raw: &RawFrontMatter,
+    base: &str,
+    parent_url: &str,
+    stem: &str,
+    ds: &mut Diagnostics,
+) -> String {
     if let Some(path) = &raw.path {
         if let Some(p) = safe_path(src, path, ds) {
-            return if p.is_empty() { base.to_string() } else { format!("{base}{p}/") };
+            return if p.is_empty() {
+                base.to_string()
+            } else {
+                format!("{base}{p}/")
+            };
         }
     }
     let slug = match &raw.slug {
@@ -294,14 +432,23 @@ fn url_for(src: &Source, raw: &RawFrontMatter, base: &str, parent_url: &str, ste
         None => slugify(stem),
     };
     if slug.is_empty() {
-        ds.push(src.error_at(src.start_span(), format!("the file name \"{stem}\" has no letters or digits to make a URL from"))
-            .help("rename the file, or set slug = \"a-short-name\""));
+        ds.push(
+            src.error_at(
+                src.start_span(),
+                format!("the file name \"{stem}\" has no letters or digits to make a URL from"),
+            )
+            .help("rename the file, or set slug = \"a-short-name\""),
+        );
     }
     format!("{parent_url}{slug}/")
 }
 
 fn escapes(value: &str) -> bool {
-    value.contains("..") || value.contains('\\') || value.contains('\0') || value.starts_with('/') || value.contains(':')
+    value.contains("..")
+        || value.contains('\\')
+        || value.contains('\0')
+        || value.starts_with('/')
+        || value.contains(':')
 }
 
 fn safe_slug(src: &Source, s: &Spanned<String>, ds: &mut Diagnostics) -> Option<String> {
@@ -313,8 +460,13 @@ fn safe_slug(src: &Source, s: &Spanned<String>, ds: &mut Diagnostics) -> Option<
     }
     let slug = slugify(value);
     if slug.is_empty() {
-        ds.push(src.error_at(src.front_span(s), format!("slug \"{value}\" has no letters or digits"))
-            .help("use letters, digits and hyphens, e.g. slug = \"restraint-review\""));
+        ds.push(
+            src.error_at(
+                src.front_span(s),
+                format!("slug \"{value}\" has no letters or digits"),
+            )
+            .help("use letters, digits and hyphens, e.g. slug = \"restraint-review\""),
+        );
         return None;
     }
     Some(slug)
@@ -323,18 +475,33 @@ fn safe_slug(src: &Source, s: &Spanned<String>, ds: &mut Diagnostics) -> Option<
 fn safe_path(src: &Source, s: &Spanned<String>, ds: &mut Diagnostics) -> Option<String> {
     let value = s.get_ref().trim_matches('/');
     let segments: Vec<&str> = value.split('/').filter(|x| !x.is_empty()).collect();
-    if escapes(value) || segments.iter().any(|x| *x == ".") {
+    if escapes(value) || segments.contains(&".") {
         ds.push(src.error_at(src.front_span(s), format!("path \"{}\" would write outside the output folder", s.get_ref()))
             .help("a path is URL segments of letters, digits and hyphens, e.g. path = \"guides/restraint\""));
         return None;
     }
-    Some(segments.iter().map(|x| slugify(x)).collect::<Vec<_>>().join("/"))
+    Some(
+        segments
+            .iter()
+            .map(|x| slugify(x))
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
-fn make_meta(src: &Source, raw: &mut RawFrontMatter, url: String, lang: &str, is_page: bool, ds: &mut Diagnostics) -> Meta {
+fn make_meta(
+    src: &Source,
+    raw: &mut RawFrontMatter,
+    url: String,
+    lang: &str,
+    is_page: bool,
+    ds: &mut Diagnostics,
+) -> Meta {
     let title = raw.title.take().unwrap_or_else(|| {
-        ds.push(src.error_at(src.start_span(), "missing required field `title`")
-            .help("add title = \"…\" to the front matter (at most 65 characters)"));
+        ds.push(
+            src.error_at(src.start_span(), "missing required field `title`")
+                .help("add title = \"…\" to the front matter (at most 65 characters)"),
+        );
         String::new()
     });
     if title.chars().count() > 65 {
@@ -344,13 +511,23 @@ fn make_meta(src: &Source, raw: &mut RawFrontMatter, url: String, lang: &str, is
     }
     let summary = raw.summary.take().unwrap_or_default();
     if is_page && summary.trim().is_empty() {
-        ds.push(src.error_at(src.start_span(), "missing required field `summary`")
-            .help("add summary = \"…\": one or two plain sentences, at most 300 characters"));
+        ds.push(
+            src.error_at(src.start_span(), "missing required field `summary`")
+                .help("add summary = \"…\": one or two plain sentences, at most 300 characters"),
+        );
     }
     if summary.chars().count() > 300 {
-        ds.push(Diagnostic::warning(&src.shown, format!("the summary is {} characters long; keep it to 300 or fewer", summary.chars().count()))
+        ds.push(
+            Diagnostic::warning(
+                &src.shown,
+                format!(
+                    "the summary is {} characters long; keep it to 300 or fewer",
+                    summary.chars().count()
+                ),
+            )
             .at(&src.parsed.text, src.key_span("summary"))
-            .help("the summary is shown in cards and search results; shorten it"));
+            .help("the summary is shown in cards and search results; shorten it"),
+        );
     }
     let mut meta = Meta::new(title, url, raw.lang.as_deref().unwrap_or(lang));
     meta.summary = summary;
@@ -374,7 +551,10 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
     let dir = dir_of(&parsed.rel).to_string();
     let section = site.sections.iter().position(|s| s.dir == dir).unwrap_or(0);
     let mut raw = std::mem::take(&mut parsed.raw);
-    let src = Source { shown: format!("content/{}", parsed.rel), parsed: &parsed };
+    let src = Source {
+        shown: format!("content/{}", parsed.rel),
+        parsed: &parsed,
+    };
     let default_type = site.sections[section].page_type.unwrap_or(PageType::Page);
     let page_type = match &raw.kind {
         Some(k) => parse_type(&src, k, false, ds).unwrap_or(default_type),
@@ -382,12 +562,31 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
     };
     let problems = check_typed_keys(&raw, page_type, false);
     let complete = !problems.iter().any(|p| matches!(p, KeyProblem::Missing(_)));
-    report_key_problems(&src, problems, page_type, ds);
-    let stem = parsed.rel.rsplit('/').next().unwrap_or("").trim_end_matches(".md").to_string();
-    let url = url_for(&src, &raw, &site.base_path, &site.sections[section].meta.url, &stem, ds);
+    let type_span = raw.kind.as_ref().map(|k| src.front_span(k));
+    report_key_problems(&src, problems, page_type, type_span, ds);
+    let stem = parsed
+        .rel
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(".md")
+        .to_string();
+    let url = url_for(
+        &src,
+        &raw,
+        &site.base_path,
+        &site.sections[section].meta.url,
+        &stem,
+        ds,
+    );
     let meta = make_meta(&src, &mut raw, url, &site.config.language, true, ds);
+    let url_span = url_span(&src, &raw);
     let terms = check_terms(&src, &raw, &site.config, ds);
-    let mut kind = if complete { PageKind::take(page_type, &mut raw) } else { PageKind::Plain {} };
+    let mut kind = if complete {
+        PageKind::take(page_type, &mut raw)
+    } else {
+        PageKind::Plain {}
+    };
     for d in kind.downloads_mut() {
         d.resolve(&site.base_path);
     }
@@ -398,6 +597,7 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
     let index = site.pages.len();
     site.sections[section].pages.push(index);
     site.pages.push(Page {
+        url_span,
         source: parsed.rel.clone(),
         body_offset: parsed.body_offset,
         section,
@@ -410,17 +610,30 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
     });
 }
 
-fn check_terms(src: &Source, raw: &RawFrontMatter, config: &Config, ds: &mut Diagnostics) -> Vec<(String, Vec<String>)> {
+fn check_terms(
+    src: &Source,
+    raw: &RawFrontMatter,
+    config: &Config,
+    ds: &mut Diagnostics,
+) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for (name, terms) in &raw.taxonomies {
         let Some(tax) = config.taxonomies.get(name.get_ref()) else {
             let names = config.taxonomies.keys().map(String::as_str);
             let list = names.clone().collect::<Vec<_>>().join(", ");
             let help = match did_you_mean(name.get_ref(), names) {
-                Some(s) => format!("did you mean \"{s}\"? The vocabularies in site.toml are: {list}"),
+                Some(s) => {
+                    format!("did you mean \"{s}\"? The vocabularies in site.toml are: {list}")
+                }
                 None => format!("the vocabularies in site.toml are: {list}"),
             };
-            ds.push(src.error_at(src.front_span(name), format!("unknown taxonomy \"{}\"", name.get_ref())).help(help));
+            ds.push(
+                src.error_at(
+                    src.front_span(name),
+                    format!("unknown taxonomy \"{}\"", name.get_ref()),
+                )
+                .help(help),
+            );
             continue;
         };
         let mut valid = Vec::new();
@@ -428,8 +641,16 @@ fn check_terms(src: &Source, raw: &RawFrontMatter, config: &Config, ds: &mut Dia
             let value = term.get_ref();
             if tax.open {
                 if slugify(value) != *value {
-                    ds.push(src.error_at(src.front_span(term), format!("term \"{value}\" in \"{}\" is not a slug", name.get_ref()))
-                        .help(format!("write terms in lowercase with hyphens, e.g. \"{}\"", slugify(value))));
+                    ds.push(
+                        src.error_at(
+                            src.front_span(term),
+                            format!("term \"{value}\" in \"{}\" is not a slug", name.get_ref()),
+                        )
+                        .help(format!(
+                            "write terms in lowercase with hyphens, e.g. \"{}\"",
+                            slugify(value)
+                        )),
+                    );
                     continue;
                 }
             } else if !tax.terms.iter().any(|t| t.slug == *value) {
@@ -438,7 +659,16 @@ fn check_terms(src: &Source, raw: &RawFrontMatter, config: &Config, ds: &mut Dia
                     Some(s) => format!("did you mean \"{s}\"?"),
                     None => format!("the terms are: {}", slugs.collect::<Vec<_>>().join(", ")),
                 };
-                ds.push(src.error_at(src.front_span(term), format!("unknown term \"{value}\" in taxonomy \"{}\"", name.get_ref())).help(help));
+                ds.push(
+                    src.error_at(
+                        src.front_span(term),
+                        format!(
+                            "unknown term \"{value}\" in taxonomy \"{}\"",
+                            name.get_ref()
+                        ),
+                    )
+                    .help(help),
+                );
                 continue;
             }
             if !valid.contains(value) {
@@ -454,36 +684,88 @@ fn check_terms(src: &Source, raw: &RawFrontMatter, config: &Config, ds: &mut Dia
 fn reserved_urls(site: &Site) -> HashMap<String, String> {
     let mut m = HashMap::new();
     for name in site.config.taxonomies.keys() {
-        m.insert(format!("{}{name}/", site.base_path), format!("the \"{name}\" taxonomy pages"));
+        m.insert(
+            format!("{}{name}/", site.base_path),
+            format!("the \"{name}\" taxonomy pages"),
+        );
     }
-    m.insert(format!("{}browse/", site.base_path), "the browse page".to_string());
-    m.insert(format!("{}print/", site.base_path), "the print pages".to_string());
+    m.insert(
+        format!("{}browse/", site.base_path),
+        "the browse page".to_string(),
+    );
+    m.insert(
+        format!("{}print/", site.base_path),
+        "the print pages".to_string(),
+    );
     m
 }
 
+/// A claim on a URL: who made it, and where a `slug` or `path` set it.
+struct Claim<'a> {
+    shown: String,
+    text: &'a str,
+    span: Option<Range<usize>>,
+}
+
+impl Claim<'_> {
+    fn error(&self, message: String) -> Diagnostic {
+        let bom = if self.text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
+        let help = if self.span.is_some() {
+            "choose another slug = \"…\" or path = \"…\""
+        } else {
+            "rename the file, or give it a different slug = \"…\""
+        };
+        Diagnostic::error(&self.shown, message)
+            .at(self.text, self.span.clone().unwrap_or(bom..bom + 3))
+            .help(help)
+    }
+}
+
 fn check_duplicate_urls(site: &Site, ds: &mut Diagnostics) {
-    let mut seen = reserved_urls(site);
-    let sections = site.sections.iter().filter_map(|s| s.source.as_ref().map(|src| (src, &s.meta.url, &s.text)));
-    let pages = site.pages.iter().map(|p| (&p.source, &p.meta.url, &p.text));
-    for (source, url, text) in sections.chain(pages) {
-        let shown = format!("content/{source}");
-        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        match seen.get(url.as_str()) {
-            Some(other) => ds.push(
-                Diagnostic::error(&shown, format!("the URL {url} is already used by {other}"))
-                    .at(text, bom..bom + 3)
-                    .help("rename the file, or give it a different slug = \"…\""),
-            ),
-            None => {
-                seen.insert(url.clone(), shown);
-            }
+    let mut seen: HashMap<&str, Claim> = HashMap::new();
+    let reserved = reserved_urls(site);
+    let sections = site.sections.iter().filter_map(|s| {
+        s.source
+            .as_ref()
+            .map(|src| (src, &s.meta.url, &s.text, &s.url_span))
+    });
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (&p.source, &p.meta.url, &p.text, &p.url_span));
+    for (source, url, text, span) in sections.chain(pages) {
+        let claim = Claim {
+            shown: format!("content/{source}"),
+            text,
+            span: span.clone(),
+        };
+        if let Some(what) = reserved.get(url.as_str()) {
+            ds.push(claim.error(format!("the URL {url} is reserved for {what}")));
+        } else if let Some(other) = seen.get(url.as_str()) {
+            // Point at whichever file chose its URL with a slug or path: that is the one to change.
+            let (blame, named) = if claim.span.is_none() && other.span.is_some() {
+                (other, &claim)
+            } else {
+                (&claim, other)
+            };
+            ds.push(blame.error(format!("the URL {url} is also used by {}", named.shown)));
+        } else {
+            seen.insert(url, claim);
         }
     }
 }
 
 fn sort_sections(site: &mut Site) {
     let pages = &site.pages;
-    let sections_meta: Vec<(i64, String)> = site.sections.iter().map(|s| (s.meta.weight, s.meta.title.clone())).collect();
+    let sections_meta: Vec<(i64, String)> = site
+        .sections
+        .iter()
+        .map(|s| (s.meta.weight, s.meta.title.clone()))
+        .collect();
     for s in &mut site.sections {
         match s.sort_by {
             SortBy::Weight => s.pages.sort_by(|a, b| {
@@ -494,9 +776,12 @@ fn sort_sections(site: &mut Site) {
                 let (a, b) = (&pages[*a].meta, &pages[*b].meta);
                 b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title))
             }),
-            SortBy::Title => s.pages.sort_by(|a, b| pages[*a].meta.title.cmp(&pages[*b].meta.title)),
+            SortBy::Title => s
+                .pages
+                .sort_by(|a, b| pages[*a].meta.title.cmp(&pages[*b].meta.title)),
         }
-        s.subsections.sort_by(|a, b| sections_meta[*a].cmp(&sections_meta[*b]));
+        s.subsections
+            .sort_by(|a, b| sections_meta[*a].cmp(&sections_meta[*b]));
     }
 }
 
@@ -515,7 +800,12 @@ fn index_taxonomies(site: &Site) -> Vec<TaxonomyIndex> {
                 if page.meta.status == Status::Archived {
                     continue;
                 }
-                for slug in page.terms.iter().filter(|(n, _)| n == name).flat_map(|(_, t)| t) {
+                for slug in page
+                    .terms
+                    .iter()
+                    .filter(|(n, _)| n == name)
+                    .flat_map(|(_, t)| t)
+                {
                     if !terms.iter().any(|t| t.slug == *slug) {
                         terms.push(term_index(base, name, slug, &title_from_slug(slug), ""));
                     }
@@ -561,9 +851,17 @@ fn label_page_terms(site: &mut Site) {
                     .terms
                     .iter()
                     .filter(|t| chosen.1.contains(&t.slug))
-                    .map(|t| TermRef { slug: t.slug.clone(), label: t.label.clone(), url: t.url.clone() })
+                    .map(|t| TermRef {
+                        slug: t.slug.clone(),
+                        label: t.label.clone(),
+                        url: t.url.clone(),
+                    })
                     .collect();
-                (!terms.is_empty()).then(|| PageTaxonomy { name: tax.name.clone(), label: tax.label.clone(), terms })
+                (!terms.is_empty()).then(|| PageTaxonomy {
+                    name: tax.name.clone(),
+                    label: tax.label.clone(),
+                    terms,
+                })
             })
             .collect();
     }
@@ -575,9 +873,16 @@ fn place_assets(site: &Site, assets: Vec<Asset>) -> Vec<Asset> {
         .map(|a| {
             let dir = dir_of(&a.output);
             let name = a.output.rsplit('/').next().unwrap_or("");
-            let url = site.sections.iter().find(|s| s.dir == dir).map_or(site.base_path.as_str(), |s| &s.meta.url);
+            let url = site
+                .sections
+                .iter()
+                .find(|s| s.dir == dir)
+                .map_or(site.base_path.as_str(), |s| &s.meta.url);
             let rel = url.strip_prefix(site.base_path.as_str()).unwrap_or("");
-            Asset { output: format!("{rel}{name}"), source: a.source }
+            Asset {
+                output: format!("{rel}{name}"),
+                source: a.source,
+            }
         })
         .collect()
 }

@@ -29,8 +29,18 @@ pub struct DateTime {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Date {
@@ -44,7 +54,9 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(Date { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
     }
 
     /// Parses `YYYY-MM-DD`.
@@ -81,9 +93,33 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// Says why `text` is not a date, in an editor's words.
+    pub fn explain_invalid(text: &str) -> String {
+        let parts: Vec<Option<i64>> = text.split('-').map(|p| p.parse().ok()).collect();
+        if let [Some(y), Some(m), Some(d)] = parts[..] {
+            if !(1..=12).contains(&m) {
+                return format!("\"{text}\" is not a date: there is no month {m}");
+            }
+            let days = (28..=31)
+                .rev()
+                .find(|n| Date::new(y as i32, m as u32, *n).is_some())
+                .unwrap_or(31);
+            if d < 1 || d > i64::from(days) {
+                let month = MONTHS[(m - 1) as usize];
+                return format!("\"{text}\" is not a date: {month} {y} has {days} days");
+            }
+        }
+        format!("\"{text}\" is not a date: write it as YYYY-MM-DD, e.g. 2024-03-01")
+    }
+
     /// Long English form, e.g. "1 March 2024".
     pub fn display(&self) -> String {
-        format!("{} {} {}", self.day, MONTHS[(self.month - 1) as usize], self.year)
+        format!(
+            "{} {} {}",
+            self.day,
+            MONTHS[(self.month - 1) as usize],
+            self.year
+        )
     }
 }
 
@@ -146,9 +182,7 @@ fn date_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let text = date_text(d)?;
-        Date::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!("\"{text}\" is not a valid date: write it as YYYY-MM-DD, e.g. 2024-03-01"))
-        })
+        Date::parse(&text).ok_or_else(|| serde::de::Error::custom(Date::explain_invalid(&text)))
     }
 }
 
@@ -181,10 +215,29 @@ mod tests {
 
     #[test]
     fn parses_and_checks_days() {
-        assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
+        assert_eq!(
+            Date::parse("2024-02-29").map(|d| d.to_string()).as_deref(),
+            Some("2024-02-29")
+        );
         assert_eq!(Date::parse("2023-02-29"), None);
         assert_eq!(Date::parse("2024-13-01"), None);
         assert_eq!(Date::parse("2024-1-1"), None);
+    }
+
+    #[test]
+    fn invalid_dates_are_explained() {
+        assert_eq!(
+            Date::explain_invalid("2024-02-30"),
+            "\"2024-02-30\" is not a date: February 2024 has 29 days"
+        );
+        assert_eq!(
+            Date::explain_invalid("2024-13-01"),
+            "\"2024-13-01\" is not a date: there is no month 13"
+        );
+        assert_eq!(
+            Date::explain_invalid("1 May"),
+            "\"1 May\" is not a date: write it as YYYY-MM-DD, e.g. 2024-03-01"
+        );
     }
 
     #[test]

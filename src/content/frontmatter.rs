@@ -29,11 +29,17 @@ pub struct Split<'a> {
 pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lines = LineIter { text, pos: start };
-    let first = lines.next().map(|(s, e)| text[s..e].trim_end()).unwrap_or("");
+    let first = lines
+        .next()
+        .map(|(s, e)| text[s..e].trim_end())
+        .unwrap_or("");
     if first == "---" {
-        return Err(Diagnostic::error(path, "front matter is YAML (`---`), but freda reads TOML between `+++` lines")
-            .at(text, start..start + 3)
-            .help("replace both `---` lines with `+++` and write fields as TOML: title = \"…\""));
+        return Err(Diagnostic::error(
+            path,
+            "front matter is YAML (`---`), but freda reads TOML between `+++` lines",
+        )
+        .at(text, start..start + 3)
+        .help("replace both `---` lines with `+++` and write fields as TOML: title = \"…\""));
     }
     if first != "+++" {
         return Err(Diagnostic::error(path, "the file has no front matter")
@@ -70,7 +76,9 @@ impl Iterator for LineIter<'_> {
             return None;
         }
         let start = self.pos;
-        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
         self.pos = (end + 1).min(self.text.len());
         Some((start, end))
     }
@@ -303,7 +311,11 @@ impl RawFrontMatter {
             ("key_findings", self.key_findings.is_some()),
             ("report", self.report.is_some()),
         ];
-        present.iter().filter(|(_, set)| *set).map(|(k, _)| *k).collect()
+        present
+            .iter()
+            .filter(|(_, set)| *set)
+            .map(|(k, _)| *k)
+            .collect()
     }
 }
 
@@ -342,8 +354,17 @@ mod tests {
 
     #[test]
     fn unclosed_and_missing() {
-        assert!(split("a.md", "+++\ntitle = \"x\"\n").unwrap_err().message.contains("never closed"));
-        assert!(split("a.md", "# Just text").unwrap_err().message.contains("no front matter"));
-        assert!(split("a.md", "").unwrap_err().message.contains("no front matter"));
+        assert!(split("a.md", "+++\ntitle = \"x\"\n")
+            .unwrap_err()
+            .message
+            .contains("never closed"));
+        assert!(split("a.md", "# Just text")
+            .unwrap_err()
+            .message
+            .contains("no front matter"));
+        assert!(split("a.md", "")
+            .unwrap_err()
+            .message
+            .contains("no front matter"));
     }
 }

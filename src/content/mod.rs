@@ -5,10 +5,10 @@
 //! so one build reports every mistake at once. The [`Site`] handed on is
 //! plain data: sections, pages and taxonomies, with final URLs.
 
+mod assemble;
 pub mod date;
 pub mod frontmatter;
 pub mod page;
-mod assemble;
 mod walk;
 
 use std::path::{Path, PathBuf};

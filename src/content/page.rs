@@ -52,12 +52,18 @@ impl PageType {
 
     /// Looks a type up by its front-matter name.
     pub fn from_name(name: &str) -> Option<PageType> {
-        PageType::ALL.iter().find(|(_, n)| *n == name).map(|(t, _)| *t)
+        PageType::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(t, _)| *t)
     }
 
     /// The front-matter name, e.g. `case-study`.
     pub fn name(self) -> &'static str {
-        PageType::ALL.iter().find(|(t, _)| *t == self).map_or("page", |(_, n)| n)
+        PageType::ALL
+            .iter()
+            .find(|(t, _)| *t == self)
+            .map_or("page", |(_, n)| n)
     }
 
     /// The template that renders pages of this type.
@@ -85,14 +91,20 @@ impl PageType {
         match self {
             PageType::Page | PageType::GuidePart => (&[], &[]),
             PageType::Guide => (&["edition", "downloads"], &[]),
-            PageType::CaseStudy => (&["organisation", "org_type", "year", "region"], &["organisation"]),
+            PageType::CaseStudy => (
+                &["organisation", "org_type", "year", "region"],
+                &["organisation"],
+            ),
             PageType::DosDonts => (&["dos", "donts", "questions"], &["dos", "donts"]),
             PageType::Training => (
                 &["duration", "delivery", "learning_outcomes", "materials"],
                 &["learning_outcomes"],
             ),
             PageType::Tool => (&["tool_kind", "use_when", "items"], &["tool_kind", "items"]),
-            PageType::Event => (&["start", "end", "location", "format"], &["start", "location"]),
+            PageType::Event => (
+                &["start", "end", "location", "format"],
+                &["start", "location"],
+            ),
             PageType::Evaluation => (
                 &["evaluator", "published", "key_findings", "report"],
                 &["evaluator", "key_findings"],
@@ -102,7 +114,10 @@ impl PageType {
 
     /// The type that owns a type-specific key, for error messages.
     pub fn owner_of(key: &str) -> Option<PageType> {
-        PageType::ALL.iter().map(|(t, _)| *t).find(|t| t.keys().0.contains(&key))
+        PageType::ALL
+            .iter()
+            .map(|(t, _)| *t)
+            .find(|t| t.keys().0.contains(&key))
     }
 }
 
@@ -123,12 +138,19 @@ pub enum KeyProblem {
 /// Checks the type-specific keys of a page against its type.
 pub fn check_typed_keys(raw: &RawFrontMatter, ty: PageType, is_section: bool) -> Vec<KeyProblem> {
     let (allowed, required) = ty.keys();
-    let section_keys: &[&str] = if is_section { &["page_type", "sort_by"] } else { &[] };
+    let section_keys: &[&str] = if is_section {
+        &["page_type", "sort_by"]
+    } else {
+        &[]
+    };
     let present = raw.typed_keys_present();
     let mut problems: Vec<KeyProblem> = present
         .iter()
         .filter(|k| !allowed.contains(k) && !section_keys.contains(k))
-        .map(|k| KeyProblem::Misplaced { key: k, owner: PageType::owner_of(k) })
+        .map(|k| KeyProblem::Misplaced {
+            key: k,
+            owner: PageType::owner_of(k),
+        })
         .collect();
     problems.extend(
         required
@@ -258,8 +280,14 @@ impl PageKind {
     /// Every list of inline Markdown, for the markdown stage to render in place.
     pub fn inline_lists_mut(&mut self) -> Vec<&mut Vec<String>> {
         match self {
-            PageKind::DosDonts { dos, donts, questions } => vec![dos, donts, questions],
-            PageKind::Training { learning_outcomes, .. } => vec![learning_outcomes],
+            PageKind::DosDonts {
+                dos,
+                donts,
+                questions,
+            } => vec![dos, donts, questions],
+            PageKind::Training {
+                learning_outcomes, ..
+            } => vec![learning_outcomes],
             PageKind::Tool { items, .. } => vec![items],
             PageKind::Evaluation { key_findings, .. } => vec![key_findings],
             _ => Vec::new(),
@@ -272,7 +300,9 @@ impl PageKind {
     pub fn downloads_mut(&mut self) -> Vec<&mut Download> {
         match self {
             PageKind::Training { materials, .. } => materials.iter_mut().collect(),
-            PageKind::Evaluation { report: Some(r), .. } => vec![r],
+            PageKind::Evaluation {
+                report: Some(r), ..
+            } => vec![r],
             _ => Vec::new(),
         }
     }
@@ -290,7 +320,11 @@ impl Download {
 
 fn take_event(raw: &mut RawFrontMatter) -> PageKind {
     let start = raw.start.unwrap_or(DateTime {
-        date: Date { year: 1970, month: 1, day: 1 },
+        date: Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        },
         time: None,
     });
     PageKind::Event {
@@ -400,6 +434,9 @@ pub struct Page {
     /// Index of the parent section.
     #[serde(skip)]
     pub section: usize,
+    /// Where `slug` or `path` sets the URL in `text`, if they do.
+    #[serde(skip)]
+    pub url_span: Option<std::ops::Range<usize>>,
     /// Raw taxonomy terms, by vocabulary name.
     #[serde(skip)]
     pub terms: Vec<(String, Vec<String>)>,
@@ -431,6 +468,9 @@ pub struct Section {
     /// Where the Markdown body starts in `text`.
     #[serde(skip)]
     pub body_offset: usize,
+    /// Where `slug` or `path` sets the URL in `text`, if they do.
+    #[serde(skip)]
+    pub url_span: Option<std::ops::Range<usize>>,
     /// Parent section, none for the root.
     #[serde(skip)]
     pub parent: Option<usize>,

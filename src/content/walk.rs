@@ -34,20 +34,30 @@ pub struct Parsed {
 /// Lists every file under `content/` in a stable order. Symlinks are skipped
 /// with a warning, so a link loop or a link out of the site cannot leak files.
 pub fn walk(content: &Path, ds: &mut Diagnostics) -> Walked {
-    let mut walked = Walked { markdown: Vec::new(), assets: Vec::new() };
+    let mut walked = Walked {
+        markdown: Vec::new(),
+        assets: Vec::new(),
+    };
     if !content.is_dir() {
-        ds.push(Diagnostic::error("content", "there is no content/ folder").help(
-            "create content/ with an _index.md, or start a new site with `freda init DIR`",
-        ));
+        ds.push(
+            Diagnostic::error("content", "there is no content/ folder").help(
+                "create content/ with an _index.md, or start a new site with `freda init DIR`",
+            ),
+        );
         return walked;
     }
-    let walker = walkdir::WalkDir::new(content).follow_links(false).sort_by_file_name();
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(false)
+        .sort_by_file_name();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map_or("content".into(), |p| display(content, p));
-                ds.push(Diagnostic::error(path, format!("cannot read: {}", io_reason(&e))));
+                ds.push(Diagnostic::error(
+                    path,
+                    format!("cannot read: {}", io_reason(&e)),
+                ));
                 continue;
             }
         };
@@ -57,12 +67,18 @@ pub fn walk(content: &Path, ds: &mut Diagnostics) -> Walked {
             continue;
         }
         if entry.path_is_symlink() {
-            ds.push(Diagnostic::warning(format!("content/{rel}"), "symbolic link skipped: freda does not follow links"));
+            ds.push(Diagnostic::warning(
+                format!("content/{rel}"),
+                "symbolic link skipped: freda does not follow links",
+            ));
         } else if entry.file_type().is_file() {
             if rel.ends_with(".md") {
                 walked.markdown.push(rel);
             } else {
-                walked.assets.push(Asset { output: rel, source: entry.path().to_path_buf() });
+                walked.assets.push(Asset {
+                    output: rel,
+                    source: entry.path().to_path_buf(),
+                });
             }
         }
     }
@@ -90,8 +106,10 @@ fn display(content: &Path, p: &Path) -> String {
 
 /// Reads and parses every Markdown file, in parallel, keeping the input order.
 pub fn parse_all(content: &Path, files: &[String], ds: &mut Diagnostics) -> Vec<Parsed> {
-    let results: Vec<Result<Parsed, Diagnostic>> =
-        files.par_iter().map(|rel| parse_file(content, rel)).collect();
+    let results: Vec<Result<Parsed, Diagnostic>> = files
+        .par_iter()
+        .map(|rel| parse_file(content, rel))
+        .collect();
     let mut parsed = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -114,9 +132,10 @@ fn parse_file(content: &Path, rel: &str) -> Result<Parsed, Diagnostic> {
 fn decode(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-        Diagnostic::error(shown, format!("the file is not valid UTF-8 (bad byte at offset {valid})"))
-            .at(&prefix, valid..valid)
+        // The lossy text equals the file up to `valid`, then shows U+FFFD (3 bytes) for the bad byte.
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        Diagnostic::error(shown, format!("this character is not UTF-8 (byte {valid} of the file): the file was saved in another encoding"))
+            .at(&lossy, valid..valid + 3)
             .help("save the file with UTF-8 encoding (in most editors: Save As, then choose UTF-8)")
     })
 }
@@ -125,18 +144,13 @@ fn decode(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 pub fn parse_text(shown: &str, rel: &str, text: String) -> Result<Parsed, Diagnostic> {
     let sp = split(shown, &text)?;
     let (front_offset, body_offset) = (sp.front_offset, sp.body_offset);
-    let raw: RawFrontMatter = toml::from_str(sp.front)
-        .map_err(|e| toml_error(shown, &text, &e, front_offset).help(toml_help(&e)))?;
-    Ok(Parsed { rel: rel.to_string(), text, body_offset, front_offset, raw })
-}
-
-fn toml_help(e: &toml::de::Error) -> String {
-    let m = e.message();
-    if m.contains("unknown field") {
-        "check the spelling; free-form fields go in an [extra] table".to_string()
-    } else if m.contains("duplicate key") {
-        "remove one of the two lines".to_string()
-    } else {
-        "front matter is TOML: key = \"text\", key = 2024-03-01, key = [\"a\", \"b\"]; plain keys come before any [table]".to_string()
-    }
+    let raw: RawFrontMatter =
+        toml::from_str(sp.front).map_err(|e| toml_error(shown, &text, &e, front_offset))?;
+    Ok(Parsed {
+        rel: rel.to_string(),
+        text,
+        body_offset,
+        front_offset,
+        raw,
+    })
 }
