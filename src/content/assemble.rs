@@ -207,6 +207,15 @@ fn make_section(
     };
     let meta = make_meta(&src, &mut raw, url, &site.config.language, false, ds);
     let url_span = url_span(&src, &raw);
+    if let Some((name, _)) = raw.taxonomies.first_key_value() {
+        ds.push(
+            src.error_at(
+                src.front_span(name),
+                "a section's _index.md cannot have [taxonomies]",
+            )
+            .help("tag the pages in the section instead"),
+        );
+    }
     Section {
         url_span,
         dir: dir.to_string(),
@@ -693,10 +702,10 @@ fn reserved_urls(site: &Site) -> HashMap<String, String> {
         format!("{}browse/", site.base_path),
         "the browse page".to_string(),
     );
-    m.insert(
-        format!("{}print/", site.base_path),
-        "the print pages".to_string(),
-    );
+    for s in site.sections.iter().filter(|s| s.section_type == "guide") {
+        let what = format!("the printable version of \"{}\"", s.meta.title);
+        m.insert(format!("{}print/", s.meta.url), what);
+    }
     m
 }
 
