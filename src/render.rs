@@ -291,6 +291,9 @@ impl<'a> Shared<'a> {
         let s = &self.site.sections[p.section];
         let mut ctx = tera::Context::new();
         ctx.insert("page", p);
+        // Set only when the page's language differs from the site's, for `lang` attributes on its text.
+        let content_lang = if p.meta.lang == self.site.config.language { "" } else { p.meta.lang.as_str() };
+        ctx.insert("content_lang", content_lang);
         ctx.insert(
             "section",
             &json!({"title": s.meta.title, "url": s.meta.url, "type": s.section_type}),
