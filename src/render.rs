@@ -292,7 +292,11 @@ impl<'a> Shared<'a> {
         let mut ctx = tera::Context::new();
         ctx.insert("page", p);
         // Set only when the page's language differs from the site's, for `lang` attributes on its text.
-        let content_lang = if p.meta.lang == self.site.config.language { "" } else { p.meta.lang.as_str() };
+        let content_lang = if p.meta.lang == self.site.config.language {
+            ""
+        } else {
+            p.meta.lang.as_str()
+        };
         ctx.insert("content_lang", content_lang);
         ctx.insert(
             "section",
@@ -307,7 +311,7 @@ impl<'a> Shared<'a> {
         ctx.insert("prev", &prev);
         ctx.insert("next", &next);
         ctx.insert("guide", &guide);
-        (p.page_type.template(), p.meta.url.clone(), ctx)
+        (p.page_type.template_name(), p.meta.url.clone(), ctx)
     }
 
     fn guide_nav(&self, i: usize, s: &Section) -> (Value, Value, Value) {

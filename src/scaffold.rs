@@ -35,6 +35,8 @@ use std::str::FromStr;
 use anyhow::{bail, Context, Result};
 
 use crate::config::Config;
+use crate::content::PageType;
+use crate::diagnostics::did_you_mean;
 
 /// The "how to edit" comment box at the top of every template.
 const HOW_TO_EDIT: &str = include_str!("scaffold/how-to-edit.toml");
@@ -43,56 +45,10 @@ const PAGE_FIELDS: &str = include_str!("scaffold/page-fields.toml");
 /// `[taxonomies]`, the commented-out `[source]` and `[extra]` tables.
 const TABLES: &str = include_str!("scaffold/tables.toml");
 
-/// The content types `freda new` can create.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NewKind {
-    /// A plain page (`type = "page"`).
-    Page,
-    /// A guide: a section `content/guides/<slug>/_index.md` with `type = "guide"`.
-    Guide,
-    /// One part of a guide; needs the guide's folder as section.
-    GuidePart,
-    /// A case study with organisation details and the four required headings.
-    CaseStudy,
-    /// A list of dos, don'ts and questions.
-    DosDonts,
-    /// A training resource with learning outcomes and materials.
-    Training,
-    /// A practical tool: checklist, questionnaire, assessment, poster or audit.
-    Tool,
-    /// An event with start, end, location and format.
-    Event,
-    /// An evaluation with evaluator, publication date and key findings.
-    Evaluation,
-}
+/// The content types `freda new` can create: every [`PageType`].
+pub type NewKind = PageType;
 
-impl NewKind {
-    /// All kind names in order, for --help.
-    pub const NAMES: &'static [&'static str] = &[
-        "page",
-        "guide",
-        "guide-part",
-        "case-study",
-        "dos-donts",
-        "training",
-        "tool",
-        "event",
-        "evaluation",
-    ];
-
-    /// Every kind, in the same order as [`NewKind::NAMES`].
-    pub const ALL: [NewKind; 9] = [
-        NewKind::Page,
-        NewKind::Guide,
-        NewKind::GuidePart,
-        NewKind::CaseStudy,
-        NewKind::DosDonts,
-        NewKind::Training,
-        NewKind::Tool,
-        NewKind::Event,
-        NewKind::Evaluation,
-    ];
-
+impl PageType {
     /// Parses "case-study" etc; unknown names give an error listing the valid
     /// ones, with a did-you-mean suggestion when the name is close to one.
     ///
@@ -100,30 +56,15 @@ impl NewKind {
     /// in place of `-` (`Case_Study` parses as [`NewKind::CaseStudy`]).
     pub fn parse(s: &str) -> Result<NewKind> {
         let wanted = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
-        if let Some(kind) = Self::ALL.into_iter().find(|k| k.name() == wanted) {
+        if let Some(kind) = PageType::from_name(&wanted) {
             return Ok(kind);
         }
         let mut msg = format!("unknown content type \"{}\"", s.trim());
         if let Some(kind) = suggest(&wanted) {
             msg.push_str(&format!("; did you mean \"{}\"?", kind.name()));
         }
-        msg.push_str(&format!("\nvalid types: {}", Self::NAMES.join(", ")));
+        msg.push_str(&format!("\nvalid types: {}", names().join(", ")));
         bail!(msg)
-    }
-
-    /// The name used on the command line and as the `type` value, e.g. `case-study`.
-    pub fn name(self) -> &'static str {
-        match self {
-            NewKind::Page => "page",
-            NewKind::Guide => "guide",
-            NewKind::GuidePart => "guide-part",
-            NewKind::CaseStudy => "case-study",
-            NewKind::DosDonts => "dos-donts",
-            NewKind::Training => "training",
-            NewKind::Tool => "tool",
-            NewKind::Event => "event",
-            NewKind::Evaluation => "evaluation",
-        }
     }
 
     /// The default section folder, relative to `content/`: page -> "" (the
@@ -149,7 +90,7 @@ impl NewKind {
     }
 
     /// The raw template text (before placeholders are replaced).
-    fn template(self) -> &'static str {
+    fn scaffold(self) -> &'static str {
         match self {
             NewKind::Page => include_str!("scaffold/page.md"),
             NewKind::Guide => include_str!("scaffold/guide.md"),
@@ -164,17 +105,22 @@ impl NewKind {
     }
 }
 
-impl fmt::Display for NewKind {
+/// Every type name, in order, for messages.
+pub fn names() -> Vec<&'static str> {
+    PageType::ALL.into_iter().map(PageType::name).collect()
+}
+
+impl fmt::Display for PageType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
 
-impl FromStr for NewKind {
+impl FromStr for PageType {
     type Err = anyhow::Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        NewKind::parse(s)
+        PageType::parse(s)
     }
 }
 
@@ -305,7 +251,7 @@ fn render(
     folder: &str,
     taxonomies: &str,
 ) -> String {
-    kind.template()
+    kind.scaffold()
         .replace("{{page_fields}}", PAGE_FIELDS.trim_end())
         .replace("{{how_to_edit}}", HOW_TO_EDIT.trim_end())
         .replace("{{tables}}", TABLES.trim_end())
@@ -399,46 +345,12 @@ fn already_exists(path: &Path) -> String {
 
 /// The kind to suggest for an unknown name, if one is close enough.
 fn suggest(wanted: &str) -> Option<NewKind> {
-    if wanted.is_empty() {
-        return None;
-    }
     // Section folder names (plurals like "case-studies") point at their kind.
-    if let Some(kind) = NewKind::ALL.into_iter().find(|k| {
+    let by_folder = PageType::ALL.into_iter().find(|k| {
         k.default_section()
             .is_ok_and(|s| !s.is_empty() && s == wanted)
-    }) {
-        return Some(kind);
-    }
-    if wanted.len() >= 2 {
-        if let Some(kind) = NewKind::ALL
-            .into_iter()
-            .find(|k| k.name().starts_with(wanted))
-        {
-            return Some(kind);
-        }
-    }
-    NewKind::ALL
-        .into_iter()
-        .map(|k| (edit_distance(wanted, k.name()), k))
-        .filter(|&(dist, k)| dist <= 2 || dist * 3 <= k.name().len())
-        .min_by_key(|&(dist, _)| dist)
-        .map(|(_, k)| k)
-}
-
-/// Levenshtein distance between two strings, by characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut row = Vec::with_capacity(b.len() + 1);
-        row.push(i + 1);
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = prev[j] + usize::from(ca != cb);
-            row.push(substitute.min(prev[j + 1] + 1).min(row[j] + 1));
-        }
-        prev = row;
-    }
-    prev[b.len()]
+    });
+    by_folder.or_else(|| did_you_mean(wanted, names()).and_then(PageType::from_name))
 }
 
 #[cfg(test)]
@@ -584,8 +496,8 @@ mod tests {
 
     #[test]
     fn names_match_kinds() {
-        assert_eq!(NewKind::NAMES.len(), NewKind::ALL.len());
-        for (name, kind) in NewKind::NAMES.iter().zip(NewKind::ALL) {
+        assert_eq!(names().len(), NewKind::ALL.len());
+        for (name, kind) in names().iter().zip(NewKind::ALL) {
             assert_eq!(*name, kind.name());
             assert_eq!(NewKind::parse(name).unwrap(), kind);
             assert_eq!(kind.to_string(), *name);
@@ -602,7 +514,7 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("did you mean \"case-study\"?"), "{err}");
-        assert!(err.contains(&NewKind::NAMES.join(", ")), "{err}");
+        assert!(err.contains(&names().join(", ")), "{err}");
 
         let err = NewKind::parse("spaceship").unwrap_err().to_string();
         assert!(!err.contains("did you mean"), "{err}");
@@ -1010,12 +922,5 @@ mod tests {
         let path = new_content(&opts(dir.path(), NewKind::Page, "  Spaced  ")).unwrap();
         let fm = front_matter(&fs::read_to_string(path).unwrap());
         assert_eq!(fm["title"].as_str(), Some("Spaced"));
-    }
-
-    #[test]
-    fn edit_distance_works() {
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("tool", "tool"), 0);
     }
 }

@@ -338,8 +338,8 @@ fn parse_type(
 ) -> Option<PageType> {
     let name = k.get_ref().as_str();
     let names = PageType::ALL
-        .iter()
-        .map(|(_, n)| *n)
+        .into_iter()
+        .map(PageType::name)
         .filter(|n| *n != "guide");
     match PageType::from_name(name) {
         Some(PageType::Guide) if !allow_guide => {

@@ -37,37 +37,41 @@ pub enum PageType {
 }
 
 impl PageType {
-    /// Every type with its name in front matter.
-    pub const ALL: [(PageType, &'static str); 9] = [
-        (PageType::Page, "page"),
-        (PageType::Guide, "guide"),
-        (PageType::GuidePart, "guide-part"),
-        (PageType::CaseStudy, "case-study"),
-        (PageType::DosDonts, "dos-donts"),
-        (PageType::Training, "training"),
-        (PageType::Tool, "tool"),
-        (PageType::Event, "event"),
-        (PageType::Evaluation, "evaluation"),
+    /// Every type, in the order they are listed to users.
+    pub const ALL: [PageType; 9] = [
+        PageType::Page,
+        PageType::Guide,
+        PageType::GuidePart,
+        PageType::CaseStudy,
+        PageType::DosDonts,
+        PageType::Training,
+        PageType::Tool,
+        PageType::Event,
+        PageType::Evaluation,
     ];
 
     /// Looks a type up by its front-matter name.
     pub fn from_name(name: &str) -> Option<PageType> {
-        PageType::ALL
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(t, _)| *t)
+        PageType::ALL.into_iter().find(|t| t.name() == name)
     }
 
     /// The front-matter name, e.g. `case-study`.
     pub fn name(self) -> &'static str {
-        PageType::ALL
-            .iter()
-            .find(|(t, _)| *t == self)
-            .map_or("page", |(_, n)| n)
+        match self {
+            PageType::Page => "page",
+            PageType::Guide => "guide",
+            PageType::GuidePart => "guide-part",
+            PageType::CaseStudy => "case-study",
+            PageType::DosDonts => "dos-donts",
+            PageType::Training => "training",
+            PageType::Tool => "tool",
+            PageType::Event => "event",
+            PageType::Evaluation => "evaluation",
+        }
     }
 
     /// The template that renders pages of this type.
-    pub fn template(self) -> String {
+    pub fn template_name(self) -> String {
         format!("{}.html", self.name())
     }
 
@@ -115,8 +119,7 @@ impl PageType {
     /// The type that owns a type-specific key, for error messages.
     pub fn owner_of(key: &str) -> Option<PageType> {
         PageType::ALL
-            .iter()
-            .map(|(t, _)| *t)
+            .into_iter()
             .find(|t| t.keys().0.contains(&key))
     }
 }
