@@ -125,6 +125,9 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     let (Some(mut site), Some(theme)) = (site, theme) else {
         return Err(BuildError::Site(ds));
     };
+    if let Some(d) = missing_logo(&opts.root, &site.config, &theme) {
+        ds.push(d);
+    }
     ds.extend(render::render_markdown(&mut site, &Markdown::new()));
     if ds.has_errors() {
         return Err(BuildError::Site(ds));
@@ -145,6 +148,24 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
             Err(BuildError::Site(ds))
         }
     }
+}
+
+/// The logo must be a file in the site's `static/` folder (or the theme's).
+fn missing_logo(root: &Path, config: &Config, theme: &templates::Theme) -> Option<Diagnostic> {
+    let logo = config.branding.logo.as_deref()?;
+    if theme
+        .static_files
+        .contains_key(logo.trim_start_matches('/'))
+    {
+        return None;
+    }
+    let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+    let span = crate::config::span_of_value(&text, "logo");
+    Some(
+        Diagnostic::error("site.toml", format!("the logo \"{logo}\" is not in the static/ folder"))
+            .at(&text, span)
+            .help("put the image under static/ and give its path from there, e.g. logo = \"/images/logo.svg\""),
+    )
 }
 
 fn progress_bar(wanted: bool) -> Option<indicatif::ProgressBar> {

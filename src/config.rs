@@ -158,6 +158,11 @@ impl Config {
                 .help("write the full address, e.g. base_url = \"https://trust.example/hr/\""),
             );
         }
+        if let Some(rgb) = parse_hex_colour(&self.branding.primary_colour) {
+            if let Some(d) = contrast_problem(rgb, &self.branding.primary_colour) {
+                ds.push(d.at(text, span_of_value(text, "primary_colour")));
+            }
+        }
         if parse_hex_colour(&self.branding.primary_colour).is_none() {
             ds.push(
                 Diagnostic::error(
@@ -219,6 +224,53 @@ pub fn base_path_of(url: &str) -> Option<String> {
     } else {
         format!("/{path}/")
     })
+}
+
+/// WCAG 2 relative luminance of an sRGB colour.
+pub fn luminance([r, g, b]: [u8; 3]) -> f64 {
+    let lin = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+/// WCAG 2 contrast ratio of a colour against white.
+pub fn contrast_on_white(rgb: [u8; 3]) -> f64 {
+    1.05 / (luminance(rgb) + 0.05)
+}
+
+/// The brand colour is used for link text and for white text on the header,
+/// so it needs 4.5:1 against white (which also covers the 3:1 for UI parts).
+fn contrast_problem(rgb: [u8; 3], written: &str) -> Option<Diagnostic> {
+    let ratio = contrast_on_white(rgb);
+    if ratio >= 4.5 {
+        return None;
+    }
+    let what = if ratio < 3.0 {
+        "text needs at least 4.5:1 and buttons, borders and focus rings at least 3:1"
+    } else {
+        "text needs at least 4.5:1"
+    };
+    let darker = (1..=50)
+        .map(|step| rgb.map(|c| (f64::from(c) * (1.0 - f64::from(step) * 0.02)).round() as u8))
+        .find(|c| contrast_on_white(*c) >= 4.5)
+        .unwrap_or([0, 0, 0]);
+    let hex = format!("#{:02x}{:02x}{:02x}", darker[0], darker[1], darker[2]);
+    Some(
+        Diagnostic::error(
+            "site.toml",
+            format!("primary_colour \"{written}\" has a contrast of {ratio:.2}:1 on white; {what}"),
+        )
+        .help(format!(
+            "choose a darker colour; \"{hex}\" is a darker shade of it with {:.2}:1",
+            contrast_on_white(darker)
+        )),
+    )
 }
 
 /// Parses `#rrggbb` (or `#rgb`) into RGB bytes.
@@ -368,6 +420,23 @@ mod tests {
         .unwrap();
         let names: Vec<_> = c.taxonomies.keys().collect();
         assert_eq!(names, ["rights", "audiences"]);
+    }
+
+    #[test]
+    fn contrast_ratios_match_wcag() {
+        assert!((contrast_on_white([0, 0, 0]) - 21.0).abs() < 0.01);
+        assert!((contrast_on_white([0x00, 0x5e, 0xb8]) - 6.38).abs() < 0.01);
+        assert!((contrast_on_white([0x76, 0x76, 0x76]) - 4.54).abs() < 0.01);
+    }
+
+    #[test]
+    fn pale_brand_colours_fail_with_the_ratio_and_a_darker_shade() {
+        let err = Config::parse("title = \"x\"\nbase_url = \"https://a.b/\"\n[branding]\nprimary_colour = \"#7fb2e5\"\n")
+            .unwrap_err()
+            .render();
+        assert!(err.contains("site.toml:4:18: error: primary_colour \"#7fb2e5\" has a contrast of 2.23:1 on white; text needs at least 4.5:1 and buttons, borders and focus rings at least 3:1"), "{err}");
+        assert!(err.contains("help: choose a darker colour;"), "{err}");
+        assert!(Config::parse("title = \"x\"\nbase_url = \"https://a.b/\"\n[branding]\nprimary_colour = \"#005eb8\"\n").is_ok());
     }
 
     #[test]

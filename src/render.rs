@@ -488,7 +488,7 @@ fn site_view(site: &Site) -> Value {
         .map(|l| format!("{}{}", site.base_path, l.trim_start_matches('/')));
     json!({
         "title": c.title, "description": c.description, "language": c.language,
-        "base_url": c.base_url, "base_path": site.base_path,
+        "base_url": c.base_url, "base_path": site.base_path, "origin": origin(&c.base_url),
         "organisation": c.branding.organisation, "logo": logo, "primary_colour": c.branding.primary_colour,
         "nav": nav, "footer": footer, "taxonomies": taxonomies, "extra": c.extra,
     })

@@ -46,6 +46,25 @@ fn every_page_type_renders_its_fields() {
 }
 
 #[test]
+fn branding_comes_from_site_toml() {
+    let (site, out) = build_all_types(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = site.path().join("public");
+    let index = read(&public, "index.html");
+    assert!(
+        index.contains(
+            "<img class=\"site-logo\" src=\"/hr/images/logo.svg\" alt=\"Fixture Trust\">"
+        ),
+        "{index}"
+    );
+    assert!(public.join("images/logo.svg").is_file());
+    assert_eq!(read(&public, "brand.css"), ":root { --brand: #005eb8; }\n");
+    assert!(index
+        .contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self';"));
+    assert!(!index.contains("unsafe-inline"));
+}
+
+#[test]
 fn warnings_are_printed_but_do_not_fail() {
     let (_site, out) = build_all_types(&[]);
     let err = stderr(&out);
