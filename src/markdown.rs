@@ -84,9 +84,8 @@ impl Markdown {
         sanitizer
             .add_generic_attributes(["class", "id"])
             .add_tags(["input"])
+            .add_tag_attributes("div", ["tabindex"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .add_tag_attributes("th", ["style"])
-            .add_tag_attributes("td", ["style"])
             .link_rel(None);
         Markdown {
             syntaxes: OnceLock::new(),
@@ -104,6 +103,7 @@ impl Markdown {
             .collect();
         let mut html = String::with_capacity(md.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        let html = alignment_classes(html);
         let html = if pass.raw_html {
             self.sanitizer.clean(&html).to_string()
         } else {
@@ -310,6 +310,14 @@ impl<'a> Pass<'a> {
                     id,
                 })]
             }
+            // Wide tables scroll inside their own box, so the page reflows at 320 px.
+            Event::Start(Tag::Table(align)) => vec![
+                Event::Html("<div class=\"table-scroll\" tabindex=\"0\">\n".into()),
+                Event::Start(Tag::Table(align)),
+            ],
+            Event::End(TagEnd::Table) => {
+                vec![Event::End(TagEnd::Table), Event::Html("</div>\n".into())]
+            }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 vec![Event::Html(callout_open(kind).into())]
             }
@@ -504,6 +512,20 @@ fn callout_open(kind: BlockQuoteKind) -> String {
     format!("<div class=\"callout callout-{class}\">\n<p class=\"callout-title\">{title}</p>\n")
 }
 
+/// pulldown-cmark aligns table columns with `style` attributes, which a
+/// strict Content-Security-Policy blocks; the theme styles these classes instead.
+fn alignment_classes(html: String) -> String {
+    if !html.contains(" style=\"text-align: ") {
+        return html;
+    }
+    ["left", "center", "right"].iter().fold(html, |h, a| {
+        h.replace(
+            &format!(" style=\"text-align: {a}\""),
+            &format!(" class=\"align-{a}\""),
+        )
+    })
+}
+
 /// The id a heading's text gets: its slug, or `section` when that is empty.
 pub fn heading_slug(text: &str) -> String {
     let s = slugify(text);
@@ -605,6 +627,28 @@ mod tests {
         );
         assert_eq!(d.location.as_ref().unwrap().line, 3);
         assert_eq!(d.help.as_deref(), Some("did you mean @/case-studies/x.md?"));
+    }
+
+    #[test]
+    fn tables_scroll_and_align_without_style_attributes() {
+        let r = render("| a | b |\n|:-:|--:|\n| 1 | 2 |\n", &LinkTargets::default());
+        assert!(
+            r.html
+                .starts_with("<div class=\"table-scroll\" tabindex=\"0\">\n<table>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<th class=\"align-center\">a</th>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<td class=\"align-right\">2</td>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("style="));
     }
 
     #[test]
