@@ -46,6 +46,17 @@ pub struct SourceRef<'a> {
     pub offset: usize,
 }
 
+/// A heading and the plain text under it (before the next heading).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TextSection {
+    /// The heading's id; none for the text before the first heading.
+    pub anchor: Option<String>,
+    /// The heading's text.
+    pub heading: String,
+    /// The prose under it, with runs of white space folded.
+    pub text: String,
+}
+
 /// What one pass over a page's Markdown produces.
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
@@ -57,6 +68,8 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// Words of prose.
     pub word_count: usize,
+    /// The plain text, split at headings, for the search index.
+    pub sections: Vec<TextSection>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -104,6 +117,7 @@ impl Markdown {
         let mut html = String::with_capacity(md.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         let html = alignment_classes(html);
+        pass.finish_text();
         let html = if pass.raw_html {
             self.sanitizer.clean(&html).to_string()
         } else {
@@ -118,6 +132,7 @@ impl Markdown {
                 .filter(|k| k != "main-content")
                 .collect(),
             word_count: pass.words,
+            sections: pass.sections,
             diagnostics: pass.diagnostics,
         }
     }
@@ -202,6 +217,7 @@ struct Pass<'a> {
     ids: HashMap<String, usize>,
     headings: Vec<TocEntry>,
     words: usize,
+    sections: Vec<TextSection>,
     raw_html: bool,
     diagnostics: Vec<Diagnostic>,
 }
@@ -237,6 +253,7 @@ impl<'a> Pass<'a> {
             ids,
             headings: Vec::new(),
             words: 0,
+            sections: vec![TextSection::default()],
             raw_html: false,
             diagnostics: Vec::new(),
         }
@@ -326,8 +343,18 @@ impl<'a> Pass<'a> {
                 self.raw(h, &range);
                 vec![e]
             }
-            Event::Text(ref t) => {
-                self.words += t.split_whitespace().count();
+            Event::Text(ref t) | Event::Code(ref t) => {
+                self.add_text(t);
+                vec![e]
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.add_text(" ");
+                vec![e]
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => {
+                self.add_text(" ");
                 vec![e]
             }
             other => vec![other],
@@ -358,7 +385,6 @@ impl<'a> Pass<'a> {
             ) => {
                 if let Event::Text(t) | Event::Code(t) = &e {
                     text.push_str(t);
-                    self.words += t.split_whitespace().count();
                 }
                 events.push(e);
                 self.held = Some(Held::Heading {
@@ -416,6 +442,21 @@ impl<'a> Pass<'a> {
         }
     }
 
+    /// Adds prose to the current section; white space is folded at the end.
+    fn add_text(&mut self, t: &str) {
+        if let Some(section) = self.sections.last_mut() {
+            section.text.push_str(t);
+        }
+    }
+
+    /// Folds white space in the collected text and counts the words.
+    fn finish_text(&mut self) {
+        for s in &mut self.sections {
+            s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            self.words += s.text.split_whitespace().count() + s.heading.split_whitespace().count();
+        }
+    }
+
     fn finish_heading(
         &mut self,
         level: HeadingLevel,
@@ -428,6 +469,11 @@ impl<'a> Pass<'a> {
             .map(|i| i.to_string())
             .unwrap_or_else(|| heading_slug(&text));
         let id = unique_id(&mut self.ids, base);
+        self.sections.push(TextSection {
+            anchor: Some(id.clone()),
+            heading: text.trim().to_string(),
+            text: String::new(),
+        });
         let depth = level as u8;
         if depth == 2 || depth == 3 {
             self.headings.push(TocEntry {
@@ -595,6 +641,20 @@ mod tests {
     fn the_skip_link_target_is_reserved() {
         let r = render("## Main content\n", &LinkTargets::default());
         assert!(r.html.contains("<h2 id=\"main-content-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn text_is_split_at_headings_for_search() {
+        let r = render(
+            "Intro `code` here.\n\n## The challenge\n\nBeds were *short*.\n",
+            &LinkTargets::default(),
+        );
+        assert_eq!(r.sections.len(), 2);
+        assert_eq!(r.sections[0].text, "Intro code here.");
+        assert_eq!(r.sections[1].anchor.as_deref(), Some("the-challenge"));
+        assert_eq!(r.sections[1].heading, "The challenge");
+        assert_eq!(r.sections[1].text, "Beds were short.");
+        assert_eq!(r.word_count, 8);
     }
 
     #[test]

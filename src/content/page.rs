@@ -454,6 +454,9 @@ pub struct Page {
     pub kind: PageKind,
     /// Taxonomy terms with labels and URLs.
     pub taxonomies: Vec<PageTaxonomy>,
+    /// Plain text split at headings, filled by the markdown stage for search.
+    #[serde(skip)]
+    pub text_sections: Vec<crate::markdown::TextSection>,
 }
 
 /// A folder of content, with its optional `_index.md`.
