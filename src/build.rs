@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace an output folder freda did not create.
     pub force: bool,
+    /// Make links relative to each page, for opening from disk (`--relative`).
+    pub relative: bool,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
 }
@@ -133,7 +135,14 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         return Err(BuildError::Site(ds));
     }
     let bar = progress_bar(opts.progress && site.pages.len() >= 1000);
-    let files = render::render_site(&site, &theme, bar.as_ref());
+    let files = render::render_site(
+        &site,
+        &theme,
+        render::RenderOptions {
+            relative: opts.relative,
+        },
+        bar.as_ref(),
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -10,6 +10,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod relative;
 pub mod render;
 pub mod scaffold;
 pub mod starter;

@@ -43,6 +43,10 @@ enum Command {
         /// Replace an output folder that freda did not create
         #[arg(long)]
         force: bool,
+        /// Make every link relative (ending in index.html), so the folder works when opened
+        /// from disk or from a zip file, e.g. on an intranet without a web server
+        #[arg(long)]
+        relative: bool,
     },
     /// Create a new page from a filled-in, commented template
     ///
@@ -84,6 +88,7 @@ fn run(cli: Cli) -> Result<(), String> {
             base_url,
             drafts,
             force,
+            relative,
         } => {
             let opts = BuildOptions {
                 root: cli.root,
@@ -91,6 +96,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 base_url,
                 drafts,
                 force,
+                relative,
                 progress: true,
             };
             run_build(&opts)

@@ -102,9 +102,10 @@ enum Job {
 pub fn render_site(
     site: &Site,
     theme: &Theme,
+    opts: RenderOptions,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let shared = Shared::new(site, theme);
+    let shared = Shared::new(site, theme, opts);
     let jobs = jobs(site);
     if let Some(p) = progress {
         p.set_length(jobs.len() as u64);
@@ -207,19 +208,28 @@ fn card(p: &Page) -> Card<'_> {
     }
 }
 
+/// Choices that change how pages are rendered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Make every link relative to its page (`--relative`).
+    pub relative: bool,
+}
+
 /// What every job reads: the site, the theme, and values computed once.
 struct Shared<'a> {
     site: &'a Site,
     theme: &'a Theme,
+    opts: RenderOptions,
     site_view: Value,
     strings: Value,
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, theme: &'a Theme) -> Shared<'a> {
+    fn new(site: &'a Site, theme: &'a Theme, opts: RenderOptions) -> Shared<'a> {
         Shared {
             site,
             theme,
+            opts,
             site_view: site_view(site),
             strings: json!(theme.strings),
         }
@@ -255,8 +265,14 @@ impl<'a> Shared<'a> {
             .tera
             .render(&template, &ctx)
             .map_err(|e| self.theme.render_error(&template, &e))?;
+        let path = output_path(&self.site.base_path, &url);
+        let html = if self.opts.relative {
+            crate::relative::relativize(&html, &self.site.base_path, &path)
+        } else {
+            html
+        };
         Ok(OutputFile {
-            path: output_path(&self.site.base_path, &url),
+            path,
             contents: html.into_bytes(),
         })
     }

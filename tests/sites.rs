@@ -141,6 +141,35 @@ fn base_url_can_be_overridden() {
 }
 
 #[test]
+fn relative_links_work_from_disk() {
+    let (site, out) = build_all_types(&["--relative"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = site.path().join("public");
+    for (rel, bytes) in read_tree(&public) {
+        if !rel.ends_with(".html") || rel == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let dir = Path::new(&rel).parent().unwrap().to_path_buf();
+        for link in links(&html) {
+            if link.starts_with('#') || link.starts_with("https://") || link.starts_with("mailto:")
+            {
+                continue;
+            }
+            assert!(!link.starts_with('/'), "{rel}: {link} is not relative");
+            let path = link.split(['#', '?']).next().unwrap();
+            assert!(
+                public.join(&dir).join(path).is_file(),
+                "{rel}: broken relative link {link}"
+            );
+        }
+    }
+    let case = read(&public, "cases/one/index.html");
+    assert!(case.contains("href=\"../../style.css\""), "{case}");
+    assert!(case.contains("href=\"../../index.html\""), "{case}");
+}
+
+#[test]
 fn drafts_are_built_only_when_asked() {
     let (site, _) = build_all_types(&[]);
     assert!(!site.path().join("public/cases/draft").exists());
