@@ -98,6 +98,7 @@ impl Markdown {
             .add_generic_attributes(["class", "id"])
             .add_tags(["input"])
             .add_tag_attributes("div", ["tabindex"])
+            .add_tag_attributes("pre", ["tabindex", "data-lang"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .link_rel(None);
         Markdown {
@@ -167,7 +168,10 @@ impl Markdown {
     fn highlight(&self, lang: &str, code: &str) -> String {
         let ss = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
         let Some(syntax) = ss.find_syntax_by_token(lang) else {
-            return format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(code));
+            return format!(
+                "<pre class=\"code\" tabindex=\"0\"><code>{}</code></pre>\n",
+                escape(code)
+            );
         };
         let mut gen = ClassedHTMLGenerator::new_with_class_style(
             syntax,
@@ -179,12 +183,15 @@ impl Markdown {
                 .parse_html_for_line_which_includes_newline(line)
                 .is_err()
             {
-                return format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(code));
+                return format!(
+                    "<pre class=\"code\" tabindex=\"0\"><code>{}</code></pre>\n",
+                    escape(code)
+                );
             }
         }
         let lang = escape(lang);
         format!(
-            "<pre class=\"code\" data-lang=\"{lang}\"><code>{}</code></pre>\n",
+            "<pre class=\"code\" tabindex=\"0\" data-lang=\"{lang}\"><code>{}</code></pre>\n",
             gen.finalize()
         )
     }
@@ -730,6 +737,12 @@ mod tests {
         let r = render("```rust\nfn main() {}\n```\n", &LinkTargets::default());
         assert!(r.html.contains("class=\"hl-"), "{}", r.html);
         assert!(!r.html.contains("style="));
+        // Long lines scroll, so keyboard users must be able to focus the block.
+        assert!(
+            r.html.starts_with("<pre class=\"code\" tabindex=\"0\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

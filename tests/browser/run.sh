@@ -20,10 +20,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   say "installing ${missing[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 nginx_bin="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
-# Debian's nginx package starts a service on port 80 when installed; we never use it, but don't fight it either.
 
 # (b) npm packages, exactly as locked. --ignore-scripts: vnu-jar's postinstall would try to download a Java runtime
 # when none is found; we use Debian's.
@@ -79,7 +78,9 @@ say "nginx serving $tmp/public at $base"
 # (e) The checks. timeout is a last resort: run.mjs has its own overall watchdog.
 limit="${BROWSER_TESTS_TIMEOUT:-900}"
 status=0
-timeout --kill-after=30 "$((limit + 60))" \
+# TMPDIR: Chromium's throwaway profile (a fresh one per launch) lands in $tmp, which the trap removes.
+mkdir -p "$tmp/tmp"
+TMPDIR="$tmp/tmp" timeout --kill-after=30 "$((limit + 60))" \
   node "$here/run.mjs" --base "$base" --public "$tmp/public" \
     --access-log "$tmp/nginx/access.log" --timeout "$limit" || status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
