@@ -30,6 +30,8 @@ pub struct TaxonomyIndex {
     pub description: String,
     /// URL of the vocabulary's page.
     pub url: String,
+    /// Whether pages may use terms not listed in site.toml.
+    pub open: bool,
     /// Terms in display order. Closed vocabularies list every term, used or not.
     pub terms: Vec<TermIndex>,
 }
@@ -833,6 +835,7 @@ fn index_taxonomies(site: &Site) -> Vec<TaxonomyIndex> {
                 label: tax.label.clone(),
                 description: tax.description.clone(),
                 url: format!("{base}{name}/"),
+                open: tax.open,
                 terms,
             }
         })
