@@ -13,5 +13,6 @@ pub mod output;
 pub mod relative;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod starter;
 pub mod templates;

@@ -7,9 +7,14 @@
 //! that start with the site's base path.
 
 /// Attributes whose value may be a URL under the base path.
-const URL_ATTRS: [&str; 3] = [" href=\"", " src=\"", " action=\""];
+const URL_ATTRS: [&str; 4] = [
+    " href=\"",
+    " src=\"",
+    " action=\"",
+    " data-search-manifest=\"",
+];
 /// Attributes that hold the base path itself, for scripts to build URLs from.
-const BASE_ATTRS: [&str; 1] = [" data-base=\""];
+const BASE_ATTRS: [&str; 1] = [" data-search-base=\""];
 
 /// Rewrites the links of one HTML file written at `out_path` (e.g. `a/b/index.html`).
 pub fn relativize(html: &str, base_path: &str, out_path: &str) -> String {
@@ -96,12 +101,16 @@ mod tests {
     #[test]
     fn base_attributes_become_a_prefix() {
         assert_eq!(
-            relativize(r#"<form data-base="/hr/">"#, "/hr/", "a/b/index.html"),
-            r#"<form data-base="../../">"#
+            relativize(
+                r#"<form data-search-base="/hr/">"#,
+                "/hr/",
+                "a/b/index.html"
+            ),
+            r#"<form data-search-base="../../">"#
         );
         assert_eq!(
-            relativize(r#"<form data-base="/hr/">"#, "/hr/", "index.html"),
-            r#"<form data-base="./">"#
+            relativize(r#"<form data-search-base="/hr/">"#, "/hr/", "index.html"),
+            r#"<form data-search-base="./">"#
         );
     }
 }

@@ -16,6 +16,7 @@ use crate::content::{Page, PageType, Section, Site};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{LinkTargets, Markdown, SourceRef};
 use crate::output::OutputFile;
+use crate::search;
 use crate::templates::Theme;
 
 /// Renders every page's Markdown in place and returns the problems found.
@@ -95,6 +96,7 @@ enum Job {
     Taxonomy(usize),
     Term(usize, usize),
     Browse,
+    Search,
     NotFound,
 }
 
@@ -105,7 +107,14 @@ pub fn render_site(
     opts: RenderOptions,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let shared = Shared::new(site, theme, opts);
+    let index = search::build_index_with(
+        &search::site::docs(site),
+        &search::site::options(site, opts.relative),
+    );
+    let manifest = index
+        .manifest(&site.config.language)
+        .map(|m| format!("{}{m}", site.base_path));
+    let shared = Shared::new(site, theme, opts, manifest);
     let jobs = jobs(site);
     if let Some(p) = progress {
         p.set_length(jobs.len() as u64);
@@ -133,6 +142,7 @@ pub fn render_site(
         contents: b.clone(),
     }));
     files.extend(assets(site)?);
+    files.extend(index.files);
     Ok(files)
 }
 
@@ -149,6 +159,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
     }
     jobs.push(Job::Browse);
+    jobs.push(Job::Search);
     jobs.push(Job::NotFound);
     jobs
 }
@@ -225,12 +236,19 @@ struct Shared<'a> {
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, theme: &'a Theme, opts: RenderOptions) -> Shared<'a> {
+    fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        opts: RenderOptions,
+        search_manifest: Option<String>,
+    ) -> Shared<'a> {
+        let mut site_view = site_view(site);
+        site_view["search_manifest"] = json!(search_manifest);
         Shared {
             site,
             theme,
             opts,
-            site_view: site_view(site),
+            site_view,
             strings: json!(theme.strings),
         }
     }
@@ -246,6 +264,11 @@ impl<'a> Shared<'a> {
                 "taxonomies.html".to_string(),
                 format!("{}browse/", self.site.base_path),
                 self.browse(),
+            ),
+            Job::Search => (
+                "search.html".to_string(),
+                format!("{}search/", self.site.base_path),
+                self.search_page(),
             ),
             Job::NotFound => (
                 "404.html".to_string(),
@@ -463,6 +486,16 @@ impl<'a> Shared<'a> {
         });
         ctx.insert("breadcrumbs", &crumbs);
         ("taxonomy-term.html".to_string(), term.url.clone(), ctx)
+    }
+
+    fn search_page(&self) -> tera::Context {
+        let mut ctx = self.browse();
+        let tag_label = self.theme.strings.get("tag").map_or("Tag", String::as_str);
+        ctx.insert(
+            "keywords",
+            &search::site::keyword_index(self.site, tag_label),
+        );
+        ctx
     }
 
     fn browse(&self) -> tera::Context {

@@ -65,6 +65,36 @@ fn branding_comes_from_site_toml() {
 }
 
 #[test]
+fn search_index_is_built_and_linked_from_every_page() {
+    let (site, out) = build_all_types(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = site.path().join("public");
+    let manifest = std::fs::read_dir(public.join("search/en"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("manifest.") && n.ends_with(".json"))
+        .expect("a manifest");
+    let index = read(&public, "index.html");
+    assert!(
+        index.contains(&format!(
+            "data-search-manifest=\"/hr/search/en/{manifest}\""
+        )),
+        "{index}"
+    );
+    assert!(index.contains("<script src=\"/hr/search.js\" defer></script>"));
+    let manifest_json = read(&public.join("search/en"), &manifest);
+    let value: serde_json::Value = serde_json::from_str(&manifest_json).unwrap();
+    insta::assert_json_snapshot!("search_manifest", value);
+    let search_page = read(&public, "search/index.html");
+    assert!(search_page.contains("data-search-fallback"));
+    assert!(
+        search_page.contains("href=\"/hr/cases/one/#the-challenge\"")
+            || search_page.contains("Case one")
+    );
+}
+
+#[test]
 fn warnings_are_printed_but_do_not_fail() {
     let (_site, out) = build_all_types(&[]);
     let err = stderr(&out);
@@ -76,7 +106,7 @@ fn warnings_are_printed_but_do_not_fail() {
         err.lines()
             .last()
             .unwrap()
-            .starts_with("Built 30 pages in "),
+            .starts_with("Built 31 pages in "),
         "{err}"
     );
     assert!(err.trim_end().ends_with("(1 warning)"), "{err}");
@@ -103,9 +133,18 @@ fn check_links(public: &Path, base: &str) {
         }
         let html = String::from_utf8(bytes).unwrap();
         assert!(!html.contains("style=\""), "{rel} has an inline style");
-        assert!(!html.contains("<script"), "{rel} has a script");
+        for script in html.split("<script").skip(1) {
+            let tag = &script[..script.find("</script>").unwrap()];
+            assert!(
+                tag.contains(" src=\"") && tag.ends_with('>'),
+                "{rel} has an inline script: {tag}"
+            );
+        }
         for link in links(&html) {
-            if link.starts_with('#') || link.starts_with("https://") || link.starts_with("mailto:")
+            if link.starts_with('#')
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+                || link.starts_with("data:")
             {
                 continue;
             }
@@ -152,7 +191,10 @@ fn relative_links_work_from_disk() {
         let html = String::from_utf8(bytes).unwrap();
         let dir = Path::new(&rel).parent().unwrap().to_path_buf();
         for link in links(&html) {
-            if link.starts_with('#') || link.starts_with("https://") || link.starts_with("mailto:")
+            if link.starts_with('#')
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+                || link.starts_with("data:")
             {
                 continue;
             }

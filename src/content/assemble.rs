@@ -705,6 +705,10 @@ fn reserved_urls(site: &Site) -> HashMap<String, String> {
         format!("{}browse/", site.base_path),
         "the browse page".to_string(),
     );
+    m.insert(
+        format!("{}search/", site.base_path),
+        "the search page".to_string(),
+    );
     for s in site.sections.iter().filter(|s| s.section_type == "guide") {
         let what = format!("the printable version of \"{}\"", s.meta.title);
         m.insert(format!("{}print/", s.meta.url), what);

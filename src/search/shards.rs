@@ -1,0 +1,333 @@
+//! Scoring (BM25 quantised per (stem, document)), splitting the vocabulary
+//! into term shards by prefix, and the JSON of term shards and result cards.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+
+use serde_json::{json, Value};
+
+use super::analyse::DocTerms;
+use super::SearchDoc;
+
+/// BM25 term-frequency saturation.
+const K1: f64 = 1.2;
+/// BM25 length normalisation.
+const B: f64 = 0.75;
+
+/// One stem's index data.
+#[derive(Debug, Default)]
+pub struct Stem {
+    /// Folded surface forms seen for the stem, in JS string order.
+    pub surfaces: Vec<String>,
+    /// (document number, quantised BM25 term score 1..=levels), by document.
+    pub postings: Vec<(u32, u32)>,
+    /// The best `top_k` documents, best first: (document, section number).
+    pub top: Vec<(u32, u32)>,
+}
+
+/// Compares strings by UTF-16 code units, as JavaScript's `<` does.
+pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// Scores every stem of every document (`docs[i]` is document `i`).
+/// `stems[n]` and `surfaces[n]` are stem number `n` and its folded words;
+/// the result is sorted by stem.
+pub fn score_stems(
+    docs: &[DocTerms],
+    stems: &[String],
+    surfaces: Vec<Vec<String>>,
+    levels: u32,
+    top_k: usize,
+) -> Vec<Stem> {
+    let total: f64 = docs.iter().map(|d| f64::from(d.length)).sum();
+    let avgdl = (total / docs.len().max(1) as f64).max(1.0);
+    let mut out: Vec<Stem> = surfaces
+        .into_iter()
+        .map(|surfaces| Stem {
+            surfaces,
+            ..Stem::default()
+        })
+        .collect();
+    let mut sections: Vec<Vec<u32>> = vec![Vec::new(); out.len()];
+    for (id, doc) in (0u32..).zip(docs) {
+        for (&stem, stat) in &doc.terms {
+            let (Some(data), Some(secs)) =
+                (out.get_mut(stem as usize), sections.get_mut(stem as usize))
+            else {
+                continue;
+            };
+            data.postings
+                .push((id, quantise(stat.weight, doc.length, avgdl, levels)));
+            secs.push(stat.best_section());
+        }
+    }
+    for (data, secs) in out.iter_mut().zip(&sections) {
+        data.surfaces.sort_by(|a, b| js_cmp(a, b));
+        data.top = top_docs(&data.postings, secs, top_k);
+    }
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|&a, &b| stems.get(a).cmp(&stems.get(b)));
+    let mut slots: Vec<Option<Stem>> = out.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// The BM25 term-frequency part, `tf / (tf + k1·(1 − b + b·dl/avgdl))` in
+/// (0, 1), quantised to 1..=levels. The client multiplies it by the idf,
+/// which it computes from the posting count.
+fn quantise(weight: u32, length: u32, avgdl: f64, levels: u32) -> u32 {
+    let tf = f64::from(weight);
+    let norm = K1 * (1.0 - B + B * f64::from(length) / avgdl);
+    let part = tf / (tf + norm);
+    ((part * f64::from(levels)).ceil() as u32).clamp(1, levels)
+}
+
+/// Best documents by (score desc, document asc): the client's own order.
+fn top_docs(postings: &[(u32, u32)], sections: &[u32], k: usize) -> Vec<(u32, u32)> {
+    let mut order: Vec<usize> = (0..postings.len()).collect();
+    order.sort_by(|&a, &b| postings[b].1.cmp(&postings[a].1).then(a.cmp(&b)));
+    order
+        .into_iter()
+        .take(k)
+        .map(|i| (postings[i].0, sections.get(i).copied().unwrap_or(0)))
+        .collect()
+}
+
+/// Delta-encoded postings, one integer each: `(doc − previous doc)·levels +
+/// (score − 1)` (the first document counts from 0).
+pub fn encode_postings(postings: &[(u32, u32)], levels: u32) -> Vec<u64> {
+    let mut prev = 0;
+    postings
+        .iter()
+        .map(|&(doc, q)| {
+            let v = u64::from(doc.saturating_sub(prev)) * u64::from(levels)
+                + u64::from(q.saturating_sub(1));
+            prev = doc;
+            v
+        })
+        .collect()
+}
+
+/// Number of decimal digits plus a comma.
+fn int_len(n: u64) -> usize {
+    n.checked_ilog10().unwrap_or(0) as usize + 2
+}
+
+/// Size in bytes of a stem's entry without cards (the packing cost).
+pub fn stem_cost(stem: &Stem, levels: u32) -> usize {
+    let postings: usize = encode_postings(&stem.postings, levels)
+        .into_iter()
+        .map(int_len)
+        .sum();
+    let surfaces: usize = stem.surfaces.iter().map(|s| s.len() + 1).sum();
+    postings + surfaces + 16 + stem.top.len() * 6
+}
+
+/// A surface word and the index of its stem.
+pub type Word = (String, usize);
+
+/// Every surface word of every stem, in JS string order.
+pub fn vocabulary(stems: &[Stem]) -> Vec<Word> {
+    let mut words: Vec<Word> = stems
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.surfaces.iter().map(move |w| (w.clone(), i)))
+        .collect();
+    words.sort_by(|a, b| js_cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
+    words
+}
+
+/// Splits the sorted vocabulary into shards of about `budget` bytes. Words
+/// are grouped by prefix (one letter, then longer prefixes for big groups),
+/// so words with a common prefix, and so most typos, share a shard.
+pub fn pack(words: &[Word], costs: &[usize], budget: usize) -> Vec<Range<usize>> {
+    let cost = |r: &Range<usize>| -> usize {
+        let stems: BTreeSet<usize> = words[r.clone()].iter().map(|w| w.1).collect();
+        stems.iter().map(|&s| costs[s]).sum()
+    };
+    let mut atoms = Vec::new();
+    split(words, 0..words.len(), 1, &cost, budget, &mut atoms);
+    let mut shards: Vec<Range<usize>> = Vec::new();
+    let mut size = 0;
+    for atom in atoms {
+        let c = cost(&atom);
+        match shards.last_mut() {
+            Some(last) if size + c <= budget => {
+                last.end = atom.end;
+                size += c;
+            }
+            _ => {
+                shards.push(atom);
+                size = c;
+            }
+        }
+    }
+    shards
+}
+
+fn split(
+    words: &[Word],
+    range: Range<usize>,
+    depth: usize,
+    cost: &dyn Fn(&Range<usize>) -> usize,
+    budget: usize,
+    out: &mut Vec<Range<usize>>,
+) {
+    let mut start = range.start;
+    while start < range.end {
+        let key = prefix(&words[start].0, depth);
+        let mut end = start + 1;
+        while end < range.end && prefix(&words[end].0, depth) == key {
+            end += 1;
+        }
+        let group = start..end;
+        let splittable = end - start > 1 && words[start].0.chars().count() > depth;
+        if splittable && cost(&group) > budget {
+            split(words, group, depth + 1, cost, budget, out);
+        } else {
+            out.push(group);
+        }
+        start = end;
+    }
+}
+
+fn prefix(word: &str, chars: usize) -> &str {
+    word.char_indices()
+        .nth(chars)
+        .map_or(word, |(i, _)| &word[..i])
+}
+
+/// The shortest prefix of `first` that sorts after `prev` (the key a shard is
+/// found by: the last shard whose key is ≤ the word).
+pub fn shard_key(prev: &str, first: &str) -> String {
+    for (i, _) in first.char_indices().skip(1) {
+        if js_cmp(&first[..i], prev).is_gt() {
+            return first[..i].to_owned();
+        }
+    }
+    first.to_owned()
+}
+
+/// What the term shards are built from.
+pub struct Corpus<'a> {
+    /// Documents by number.
+    pub docs: &'a [&'a SearchDoc],
+    /// Type index (into the manifest's `types`) of each document.
+    pub types: &'a [u32],
+    /// Stems by index.
+    pub stems: &'a [Stem],
+    /// Score levels (see [`encode_postings`]).
+    pub levels: u32,
+    /// Longest card summary in characters.
+    pub summary_chars: usize,
+    /// Most bytes of cards per term shard.
+    pub card_budget: usize,
+}
+
+impl Corpus<'_> {
+    /// The JSON of one term shard. `w`: entries `[surfaces, postings, top]`,
+    /// with `surfaces` space-separated, `postings` from [`encode_postings`]
+    /// and `top` as `[doc, section, …]`; `c`: result cards for the `top`
+    /// documents of as many stems as fit in the card budget, most frequent
+    /// stems first.
+    pub fn shard_json(&self, words: &[Word]) -> Value {
+        let mut order: Vec<usize> = Vec::new();
+        let mut forms: HashMap<usize, Vec<&str>> = HashMap::new();
+        for (word, stem) in words {
+            let list = forms.entry(*stem).or_default();
+            if list.is_empty() {
+                order.push(*stem);
+            }
+            list.push(word);
+        }
+        let cards = self.cards(&order);
+        let entries: Vec<Value> = order
+            .iter()
+            .map(|&i| {
+                let stem = &self.stems[i];
+                let top: Vec<u32> = stem.top.iter().flat_map(|&(d, s)| [d, s]).collect();
+                let surfaces = forms.get(&i).map(|f| f.join(" ")).unwrap_or_default();
+                json!([surfaces, encode_postings(&stem.postings, self.levels), top])
+            })
+            .collect();
+        json!({ "w": entries, "c": cards })
+    }
+
+    /// Cards for the shard's stems, within the card budget.
+    fn cards(&self, order: &[usize]) -> Vec<Value> {
+        let mut by_df = order.to_vec();
+        by_df.sort_by_key(|&i| std::cmp::Reverse(self.stems[i].postings.len()));
+        let mut chosen: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+        let mut left = self.card_budget;
+        for i in by_df {
+            let cost: usize = self.stems[i]
+                .top
+                .iter()
+                .filter(|(d, _)| !chosen.contains_key(d))
+                .map(|&(d, _)| self.card_len(d))
+                .sum();
+            if cost <= left {
+                left -= cost;
+                for &(d, _) in &self.stems[i].top {
+                    chosen.entry(d).or_default();
+                }
+            }
+        }
+        for &(d, sec) in order.iter().flat_map(|&i| &self.stems[i].top) {
+            if let Some(secs) = chosen.get_mut(&d) {
+                secs.insert(sec);
+            }
+        }
+        chosen
+            .iter()
+            .filter_map(|(&d, secs)| self.card(d, secs))
+            .collect()
+    }
+
+    /// The card of document `doc` with the given sections.
+    pub fn card(&self, doc: u32, secs: &BTreeSet<u32>) -> Option<Value> {
+        let d = self.docs.get(doc as usize)?;
+        let ty = self.types.get(doc as usize).copied().unwrap_or(0);
+        Some(card(doc, d, secs, self.summary_chars, ty))
+    }
+
+    fn card_len(&self, doc: u32) -> usize {
+        self.docs.get(doc as usize).map_or(0, |d| {
+            d.title.len() + d.url.len() + d.summary.len().min(self.summary_chars) + 40
+        })
+    }
+}
+
+/// A result card: `[doc, title, url, summary, [section, anchor, heading, …],
+/// type]` for the given section numbers (0, the page top, is implied).
+fn card(id: u32, doc: &SearchDoc, secs: &BTreeSet<u32>, summary_chars: usize, ty: u32) -> Value {
+    let mut heads: Vec<Value> = Vec::new();
+    for &sec in secs.iter().filter(|s| **s > 0) {
+        let Some(section) = doc.sections.get(sec as usize - 1) else {
+            continue;
+        };
+        if let Some(anchor) = &section.anchor {
+            heads.extend([json!(sec), json!(anchor), json!(section.heading)]);
+        }
+    }
+    json!([
+        id,
+        doc.title,
+        doc.url,
+        truncate(&doc.summary, summary_chars),
+        heads,
+        ty
+    ])
+}
+
+/// Cuts text to at most `max` characters at a word boundary, adding "…".
+pub fn truncate(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
+    let head = &text[..cut];
+    let head = head.rfind(char::is_whitespace).map_or(head, |i| &head[..i]);
+    format!("{}…", head.trim_end_matches(|c: char| !c.is_alphanumeric()))
+}
