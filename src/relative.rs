@@ -6,23 +6,24 @@
 //! treated alike. Only attributes freda writes are touched, and only values
 //! that start with the site's base path.
 
-/// Attributes whose value may be a URL under the base path.
-const URL_ATTRS: [&str; 4] = [
-    " href=\"",
-    " src=\"",
-    " action=\"",
-    " data-search-manifest=\"",
+/// Attributes whose value may be a URL under the base path. A name ending in
+/// `-` also matches longer names, such as `data-search-manifest-cy`.
+const URL_ATTRS: [&str; 5] = [
+    " href=",
+    " src=",
+    " action=",
+    " data-search-manifest=",
+    " data-search-manifest-",
 ];
 /// Attributes that hold the base path itself, for scripts to build URLs from.
-const BASE_ATTRS: [&str; 1] = [" data-search-base=\""];
+const BASE_ATTRS: [&str; 1] = [" data-search-base="];
 
 /// Rewrites the links of one HTML file written at `out_path` (e.g. `a/b/index.html`).
 pub fn relativize(html: &str, base_path: &str, out_path: &str) -> String {
     let prefix = "../".repeat(out_path.matches('/').count());
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
-    while let Some((start, attr, is_base)) = next_attr(rest) {
-        let value_start = start + attr.len();
+    while let Some((value_start, is_base)) = next_value(rest) {
         let Some(len) = rest[value_start..].find('"') else {
             break;
         };
@@ -35,13 +36,27 @@ pub fn relativize(html: &str, base_path: &str, out_path: &str) -> String {
     out
 }
 
-/// The earliest URL attribute in `s`: its position, the attribute text, and whether it is a base attribute.
-fn next_attr(s: &str) -> Option<(usize, &'static str, bool)> {
-    let urls = URL_ATTRS.iter().map(|a| (a, false));
-    let bases = BASE_ATTRS.iter().map(|a| (a, true));
-    urls.chain(bases)
-        .filter_map(|(a, is_base)| s.find(a).map(|i| (i, *a, is_base)))
-        .min_by_key(|(i, _, _)| *i)
+/// Where the next URL attribute's value starts in `s` (after its `="`), and whether it is a base attribute.
+fn next_value(s: &str) -> Option<(usize, bool)> {
+    let urls = URL_ATTRS.iter().map(|a| (*a, false));
+    let bases = BASE_ATTRS.iter().map(|a| (*a, true));
+    let (start, attr, is_base) = urls
+        .chain(bases)
+        .filter_map(|(a, is_base)| s.find(a).map(|i| (i, a, is_base)))
+        .min_by_key(|(i, _, _)| *i)?;
+    let name_end = start + attr.len();
+    // `name="`: the value follows; a prefix match such as `data-search-manifest-cy="` skips the rest of the name.
+    let eq = if attr.ends_with('=') {
+        name_end - 1
+    } else {
+        name_end + s[name_end..].find('=')?
+    };
+    if s[eq..].starts_with("=\"") {
+        Some((eq + 2, is_base))
+    } else {
+        // Not a quoted value (freda always quotes): skip past this match.
+        next_value(&s[name_end..]).map(|(v, b)| (v + name_end, b))
+    }
 }
 
 fn rewrite(value: &str, base_path: &str, prefix: &str, is_base: bool) -> String {
@@ -95,6 +110,15 @@ mod tests {
         assert_eq!(
             relativize(r#"<form action="/search/?q=1">"#, "/", "a/index.html"),
             r#"<form action="../search/index.html?q=1">"#
+        );
+    }
+
+    #[test]
+    fn search_manifests_for_every_language_become_relative() {
+        let html = r#"<form data-search-manifest="/hr/search/en/m.json" data-search-manifest-cy="/hr/search/cy/m.json">"#;
+        assert_eq!(
+            relativize(html, "/hr/", "a/index.html"),
+            r#"<form data-search-manifest="../search/en/m.json" data-search-manifest-cy="../search/cy/m.json">"#
         );
     }
 

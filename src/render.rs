@@ -111,10 +111,7 @@ pub fn render_site(
         &search::site::docs(site),
         &search::site::options(site, opts.relative),
     );
-    let manifest = index
-        .manifest(&site.config.language)
-        .map(|m| format!("{}{m}", site.base_path));
-    let shared = Shared::new(site, theme, opts, manifest);
+    let shared = Shared::new(site, theme, opts, &index);
     let jobs = jobs(site);
     if let Some(p) = progress {
         p.set_length(jobs.len() as u64);
@@ -240,10 +237,19 @@ impl<'a> Shared<'a> {
         site: &'a Site,
         theme: &'a Theme,
         opts: RenderOptions,
-        search_manifest: Option<String>,
+        index: &search::SearchIndex,
     ) -> Shared<'a> {
         let mut site_view = site_view(site);
-        site_view["search_manifest"] = json!(search_manifest);
+        let url = |m: &str| format!("{}{m}", site.base_path);
+        // The site language's index, plus one per other language for pages in it.
+        site_view["search_manifest"] = json!(index.manifest(&site.config.language).map(url));
+        let others: Vec<Value> = index
+            .manifests
+            .iter()
+            .filter(|(lang, _)| *lang != site.config.language)
+            .map(|(lang, m)| json!({"lang": lang, "url": url(m)}))
+            .collect();
+        site_view["search_manifests"] = json!(others);
         Shared {
             site,
             theme,
