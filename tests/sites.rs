@@ -112,8 +112,9 @@ fn warnings_are_printed_but_do_not_fail() {
     assert!(err.trim_end().ends_with("(1 warning)"), "{err}");
 }
 
-/// Every `href` and `src` in the built HTML.
-fn links(html: &str) -> Vec<String> {
+/// Every `href` and `src` in the built HTML that points into the site
+/// (not `#…`, `https://`, `mailto:` or `data:`).
+fn internal_links(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     for attr in ["href=\"", "src=\""] {
         let mut rest = html;
@@ -123,15 +124,20 @@ fn links(html: &str) -> Vec<String> {
             out.push(rest[..end].to_string());
         }
     }
+    let external = ["#", "https://", "mailto:", "data:"];
+    out.retain(|l| !external.iter().any(|e| l.starts_with(e)));
     out
 }
 
-fn check_links(public: &Path, base: &str) {
-    for (rel, bytes) in read_tree(public) {
-        if !rel.ends_with(".html") {
-            continue;
-        }
-        let html = String::from_utf8(bytes).unwrap();
+/// Built HTML files with their text, and checks that hold for every page:
+/// no inline style, and scripts only by `src`.
+fn html_files(public: &Path) -> Vec<(String, String)> {
+    let files: Vec<(String, String)> = read_tree(public)
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with(".html"))
+        .map(|(rel, bytes)| (rel, String::from_utf8(bytes).unwrap()))
+        .collect();
+    for (rel, html) in &files {
         assert!(!html.contains("style=\""), "{rel} has an inline style");
         for script in html.split("<script").skip(1) {
             let tag = &script[..script.find("</script>").unwrap()];
@@ -140,14 +146,14 @@ fn check_links(public: &Path, base: &str) {
                 "{rel} has an inline script: {tag}"
             );
         }
-        for link in links(&html) {
-            if link.starts_with('#')
-                || link.starts_with("https://")
-                || link.starts_with("mailto:")
-                || link.starts_with("data:")
-            {
-                continue;
-            }
+    }
+    files
+}
+
+/// Checks that every internal link is under `base` and names a built file.
+fn check_links(public: &Path, base: &str) {
+    for (rel, html) in html_files(public) {
+        for link in internal_links(&html) {
             let path = link
                 .strip_prefix(base)
                 .unwrap_or_else(|| panic!("{rel}: {link} is outside {base}"));
@@ -158,6 +164,24 @@ fn check_links(public: &Path, base: &str) {
                 path.to_string()
             };
             assert!(public.join(&file).is_file(), "{rel}: broken link {link}");
+        }
+    }
+}
+
+/// Checks that every internal link is relative and names a file from the page's folder.
+fn check_relative_links(public: &Path) {
+    for (rel, html) in html_files(public)
+        .into_iter()
+        .filter(|(rel, _)| rel != "404.html")
+    {
+        let dir = Path::new(&rel).parent().unwrap().to_path_buf();
+        for link in internal_links(&html) {
+            assert!(!link.starts_with('/'), "{rel}: {link} is not relative");
+            let path = link.split(['#', '?']).next().unwrap();
+            assert!(
+                public.join(&dir).join(path).is_file(),
+                "{rel}: broken relative link {link}"
+            );
         }
     }
 }
@@ -184,28 +208,7 @@ fn relative_links_work_from_disk() {
     let (site, out) = build_all_types(&["--relative"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let public = site.path().join("public");
-    for (rel, bytes) in read_tree(&public) {
-        if !rel.ends_with(".html") || rel == "404.html" {
-            continue;
-        }
-        let html = String::from_utf8(bytes).unwrap();
-        let dir = Path::new(&rel).parent().unwrap().to_path_buf();
-        for link in links(&html) {
-            if link.starts_with('#')
-                || link.starts_with("https://")
-                || link.starts_with("mailto:")
-                || link.starts_with("data:")
-            {
-                continue;
-            }
-            assert!(!link.starts_with('/'), "{rel}: {link} is not relative");
-            let path = link.split(['#', '?']).next().unwrap();
-            assert!(
-                public.join(&dir).join(path).is_file(),
-                "{rel}: broken relative link {link}"
-            );
-        }
-    }
+    check_relative_links(&public);
     let case = read(&public, "cases/one/index.html");
     assert!(case.contains("href=\"../../style.css\""), "{case}");
     assert!(case.contains("href=\"../../index.html\""), "{case}");
