@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::check::{self, CheckOptions};
 use crate::config::Config;
+use crate::content::date::Date;
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Markdown;
@@ -31,6 +33,12 @@ pub struct BuildOptions {
     pub relative: bool,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// Treat overdue reviews as errors (`--strict`).
+    pub strict: bool,
+    /// The date reviews are measured against; today when unset.
+    pub today: Option<Date>,
+    /// Only check: do not look at the output folder.
+    pub check_only: bool,
 }
 
 /// What a finished build did.
@@ -113,7 +121,9 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         output_dir: &output_dir,
         force: opts.force,
     };
-    output::check_output_dir(&write).map_err(BuildError::Other)?;
+    if !opts.check_only {
+        output::check_output_dir(&write).map_err(BuildError::Other)?;
+    }
     let drafts = opts.drafts || config.build.drafts;
     let language = config.language.clone();
     let (site, mut ds) = content::load(&opts.root, config, LoadOptions { drafts });
@@ -131,6 +141,11 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         ds.push(d);
     }
     ds.extend(render::render_markdown(&mut site, &Markdown::new()));
+    let checks = CheckOptions {
+        today: opts.today.unwrap_or_else(Date::today),
+        strict: opts.strict,
+    };
+    ds.extend(check::check_site(&site, checks));
     if ds.has_errors() {
         return Err(BuildError::Site(ds));
     }

@@ -15,6 +15,8 @@ pub enum Severity {
     Error,
     /// Reported, but the build goes on.
     Warning,
+    /// Information, such as a review coming up; never fails anything.
+    Note,
 }
 
 /// A position in a source file, 1-based, with the line's text for display.
@@ -76,6 +78,14 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 }
 
 impl Diagnostic {
+    /// A note in `path` with no position.
+    pub fn note(path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
     /// An error in `path` with no position.
     pub fn error(path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
@@ -123,6 +133,7 @@ impl fmt::Display for Diagnostic {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         match &self.location {
             Some(loc) => {
@@ -173,14 +184,17 @@ impl Diagnostics {
         self.items.extend(ds);
     }
 
-    /// Number of errors.
+    /// Number of errors (repeats counted once).
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.sorted().iter().filter(|d| d.is_error()).count()
     }
 
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.sorted()
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     /// True when there is at least one error.
@@ -200,6 +214,69 @@ impl Diagnostics {
     /// Renders every diagnostic, sorted, one after another.
     pub fn render(&self) -> String {
         self.sorted().iter().map(|d| d.to_string()).collect()
+    }
+}
+
+impl Diagnostics {
+    /// The closing line of `freda check`, e.g. "Checked 137 pages: 0 errors, 2 warnings, 1 note".
+    /// `pages` is unknown when errors stopped the pages from rendering.
+    pub fn summary(&self, pages: Option<usize>) -> String {
+        let notes = self
+            .sorted()
+            .iter()
+            .filter(|d| d.severity == Severity::Note)
+            .count();
+        let count = |n: usize, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        let what = pages.map_or("the site".to_string(), |n| format!("{n} pages"));
+        format!(
+            "Checked {what}: {}, {}, {}",
+            count(self.error_count(), "error"),
+            count(self.warning_count(), "warning"),
+            count(notes, "note")
+        )
+    }
+
+    /// The findings as JSON, schema version 1 (documented in the README):
+    /// `{"version":1,"errors":n,"warnings":n,"notes":n,"diagnostics":[{"severity","path","line","column","message","help","source_line"}]}`.
+    pub fn to_json(&self) -> String {
+        let sorted = self.sorted();
+        let items: Vec<serde_json::Value> = sorted.iter().map(|d| d.to_json()).collect();
+        let count = |s: Severity| sorted.iter().filter(|d| d.severity == s).count();
+        serde_json::json!({
+            "version": 1,
+            "errors": count(Severity::Error),
+            "warnings": count(Severity::Warning),
+            "notes": count(Severity::Note),
+            "diagnostics": items,
+        })
+        .to_string()
+    }
+}
+
+impl Diagnostic {
+    /// One diagnostic as a JSON object; `line`, `column` and `source_line` are null without a position.
+    pub fn to_json(&self) -> serde_json::Value {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        };
+        let loc = self.location.as_deref();
+        serde_json::json!({
+            "severity": severity,
+            "path": self.path,
+            "line": loc.map(|l| l.line),
+            "column": loc.map(|l| l.col),
+            "message": self.message,
+            "help": self.help,
+            "source_line": loc.map(|l| &l.source_line),
+        })
     }
 }
 

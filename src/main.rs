@@ -23,6 +23,15 @@ struct Cli {
     command: Command,
 }
 
+/// How `freda check` prints its findings.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Text with the source line and a caret.
+    Human,
+    /// One JSON document on standard output.
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into public/ (or --output)
@@ -47,6 +56,30 @@ enum Command {
         /// from disk or from a zip file, e.g. on an intranet without a web server
         #[arg(long)]
         relative: bool,
+        /// Measure review dates against this date instead of today (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE", hide = true)]
+        today: Option<String>,
+    },
+    /// Check the site without writing anything: every build error, plus review dates,
+    /// owners and case-study headings
+    ///
+    /// Exit codes: 0 clean, 1 errors, 2 warnings only with --deny-warnings.
+    Check {
+        /// Treat an overdue review as an error
+        #[arg(long)]
+        strict: bool,
+        /// Exit with code 2 when there are warnings
+        #[arg(long)]
+        deny_warnings: bool,
+        /// human (default) or json (a stable schema for tools and CI)
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Include pages whose status is "draft"
+        #[arg(long)]
+        drafts: bool,
+        /// Measure review dates against this date instead of today (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE", hide = true)]
+        today: Option<String>,
     },
     /// Create a new page from a filled-in, commented template
     ///
@@ -73,7 +106,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprint!("{message}");
             ExitCode::from(1)
@@ -81,7 +114,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Build {
             output,
@@ -89,8 +122,10 @@ fn run(cli: Cli) -> Result<(), String> {
             drafts,
             force,
             relative,
+            today,
         } => {
             let opts = BuildOptions {
+                today: parse_today(today)?,
                 root: cli.root,
                 output,
                 base_url,
@@ -98,14 +133,32 @@ fn run(cli: Cli) -> Result<(), String> {
                 force,
                 relative,
                 progress: true,
+                ..BuildOptions::default()
             };
-            run_build(&opts)
+            run_build(&opts).map(|()| 0)
+        }
+        Command::Check {
+            strict,
+            deny_warnings,
+            format,
+            drafts,
+            today,
+        } => {
+            let opts = BuildOptions {
+                root: cli.root,
+                drafts,
+                strict,
+                today: parse_today(today)?,
+                check_only: true,
+                ..BuildOptions::default()
+            };
+            Ok(run_check(&opts, deny_warnings, format))
         }
         Command::New {
             kind,
             title,
             section,
-        } => run_new(&cli.root, &kind, &title, section.as_deref()),
+        } => run_new(&cli.root, &kind, &title, section.as_deref()).map(|()| 0),
         Command::Init { dir } => {
             let n = freda::starter::init(&dir).map_err(|e| format!("error: {e:#}\n"))?;
             eprintln!(
@@ -113,7 +166,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 dir.display(),
                 dir.display()
             );
-            Ok(())
+            Ok(0)
         }
     }
 }
@@ -146,6 +199,45 @@ fn run_build(opts: &BuildOptions) -> Result<(), String> {
             ))
         }
         Err(BuildError::Other(e)) => Err(format!("error: {e:#}\n")),
+    }
+}
+
+/// Parses the hidden `--today` option that tests use to pin review dates.
+fn parse_today(today: Option<String>) -> Result<Option<Date>, String> {
+    match today {
+        Some(t) => Date::parse(&t).map(Some).ok_or(format!(
+            "error: --today \"{t}\" is not a date like 2026-03-01\n"
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Runs the checks and prints them; returns the exit code.
+fn run_check(opts: &BuildOptions, deny_warnings: bool, format: Format) -> u8 {
+    let (ds, pages) = match build::render_only(opts) {
+        Ok(r) => {
+            let pages = r.files.iter().filter(|f| f.path.ends_with(".html")).count();
+            (r.diagnostics, Some(pages))
+        }
+        Err(BuildError::Site(ds)) => (ds, None),
+        Err(BuildError::Other(e)) => {
+            eprintln!("error: {e:#}");
+            return 1;
+        }
+    };
+    match format {
+        Format::Human => {
+            eprint!("{}", ds.render());
+            eprintln!("{}", ds.summary(pages));
+        }
+        Format::Json => println!("{}", ds.to_json()),
+    }
+    if ds.has_errors() {
+        1
+    } else if deny_warnings && ds.warning_count() > 0 {
+        2
+    } else {
+        0
     }
 }
 

@@ -1,6 +1,7 @@
 //! One integration-test binary: fixture sites are copied into temporary
 //! folders and built with the real `freda` binary.
 
+mod check;
 mod cli;
 mod common;
 mod invalid;

@@ -226,7 +226,7 @@ fn drafts_are_built_only_when_asked() {
 #[test]
 fn the_starter_builds_without_warnings() {
     let site = starter();
-    let out = freda(site.path(), &["build"]);
+    let out = freda(site.path(), &["build", "--today", "2026-11-29"]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert_eq!(

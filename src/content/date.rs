@@ -112,6 +112,17 @@ impl Date {
         format!("\"{text}\" is not a date: write it as YYYY-MM-DD, e.g. 2024-03-01")
     }
 
+    /// Days since 1970-01-01 (negative before), for date arithmetic.
+    pub fn days_since_epoch(&self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// Long English form, e.g. "1 March 2024".
     pub fn display(&self) -> String {
         format!(
@@ -246,6 +257,13 @@ mod tests {
         assert_eq!(dt.to_string(), "2027-03-10T09:30");
         assert_eq!(dt.display(), "10 March 2027, 09:30");
         assert_eq!(DateTime::parse("2027-03-10T25:00"), None);
+    }
+
+    #[test]
+    fn days_round_trip() {
+        for days in [-800_000, -1, 0, 59, 60, 20_786, 100_000] {
+            assert_eq!(Date::from_days(days).days_since_epoch(), days);
+        }
     }
 
     #[test]

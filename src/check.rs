@@ -1,0 +1,150 @@
+//! Content checks that go beyond the schema: review dates, ownership and
+//! the expected structure of case studies.
+//!
+//! `freda build` and `freda check` both run these on the loaded site, after
+//! the markdown stage (so headings are known). Most are warnings; with
+//! `--strict` an overdue review is an error, because out-of-date guidance in
+//! healthcare is a real risk.
+
+use std::ops::Range;
+
+use crate::config::span_of_value;
+use crate::content::date::Date;
+use crate::content::frontmatter::Status;
+use crate::content::{Page, PageType, Site};
+use crate::diagnostics::Diagnostic;
+
+/// Options for the content checks.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions {
+    /// The date reviews are measured against (today, or `--today` in tests).
+    pub today: Date,
+    /// Treat overdue reviews as errors.
+    pub strict: bool,
+}
+
+/// A review due within this many days gets a note.
+const DUE_SOON_DAYS: i64 = 30;
+
+/// The headings every case study has, in order.
+pub const CASE_STUDY_HEADINGS: [&str; 4] =
+    ["The challenge", "What was done", "Outcomes", "Learning"];
+
+/// Runs every content check on the site.
+pub fn check_site(site: &Site, opts: CheckOptions) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    // Archived pages are kept for the record, not maintained: no review nags.
+    let maintained = site
+        .pages
+        .iter()
+        .filter(|p| p.meta.status != Status::Archived);
+    for page in maintained {
+        out.extend(review_dates(page, opts));
+        out.extend(governance_fields(page));
+        if page.page_type == PageType::CaseStudy {
+            out.extend(case_study_headings(page));
+        }
+    }
+    out
+}
+
+/// Guidance types must say who owns them and when they were last reviewed.
+fn is_guidance(t: PageType) -> bool {
+    !matches!(t, PageType::Page | PageType::Event)
+}
+
+fn shown(page: &Page) -> String {
+    format!("content/{}", page.source)
+}
+
+/// The span of `key = value` in the page's front matter, or the opening `+++`.
+fn key_span(page: &Page, key: &str) -> Range<usize> {
+    let front = &page.text[..page.body_offset.min(page.text.len())];
+    let span = span_of_value(front, key);
+    if span.is_empty() {
+        let bom = if page.text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
+        bom..bom + 3
+    } else {
+        span
+    }
+}
+
+fn review_dates(page: &Page, opts: CheckOptions) -> Option<Diagnostic> {
+    let due = page.meta.next_review?;
+    let days = due.days_since_epoch() - opts.today.days_since_epoch();
+    let at = key_span(page, "next_review");
+    if days < 0 {
+        let message = format!(
+            "the review was due on {} ({} days ago)",
+            due.display(),
+            -days
+        );
+        let d = if opts.strict {
+            Diagnostic::error(shown(page), message)
+        } else {
+            Diagnostic::warning(shown(page), message)
+        };
+        return Some(
+            d.at(&page.text, at)
+                .help("review the page, then update last_reviewed and next_review"),
+        );
+    }
+    (days <= DUE_SOON_DAYS).then(|| {
+        Diagnostic::note(
+            shown(page),
+            format!("the review is due on {} (in {days} days)", due.display()),
+        )
+        .at(&page.text, at)
+        .help("plan the review with the page's owner")
+    })
+}
+
+fn governance_fields(page: &Page) -> Vec<Diagnostic> {
+    if !is_guidance(page.page_type) {
+        return Vec::new();
+    }
+    let missing = [
+        ("owner", page.meta.owner.is_none()),
+        ("last_reviewed", page.meta.last_reviewed.is_none()),
+    ];
+    missing
+        .iter()
+        .filter(|(_, absent)| *absent)
+        .map(|(key, _)| {
+            Diagnostic::warning(
+                shown(page),
+                format!("a \"{}\" page should have `{key}`", page.page_type.name()),
+            )
+            .at(&page.text, key_span(page, key))
+            .help(match *key {
+                "owner" => "add owner = \"…\": the role responsible for keeping the page current",
+                _ => "add last_reviewed = 2026-01-31: the date the content was last checked",
+            })
+        })
+        .collect()
+}
+
+fn case_study_headings(page: &Page) -> Vec<Diagnostic> {
+    let has = |wanted: &str| {
+        page.meta
+            .toc
+            .iter()
+            .any(|h| h.title.eq_ignore_ascii_case(wanted))
+    };
+    CASE_STUDY_HEADINGS
+        .iter()
+        .filter(|h| !has(h))
+        .map(|h| {
+            Diagnostic::warning(
+                shown(page),
+                format!("the case study has no \"{h}\" heading"),
+            )
+            .at(&page.text, key_span(page, "type"))
+            .help(format!("add a section starting with the line: ## {h}"))
+        })
+        .collect()
+}

@@ -1,0 +1,71 @@
+//! `freda check`: governance rules, output formats and exit codes.
+
+use crate::common::{fixture, freda, read, repo, starter, stderr};
+
+const TODAY: [&str; 2] = ["--today", "2026-11-29"];
+
+fn check(site: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["check"];
+    args.extend_from_slice(&TODAY);
+    args.extend_from_slice(extra);
+    freda(site, &args)
+}
+
+#[test]
+fn governance_rules_fire_with_exact_messages() {
+    let site = fixture("sites", "governance");
+    let out = check(site.path(), &[]);
+    let expected = read(&repo().join("tests/sites/governance"), "expected-check.txt");
+    assert_eq!(stderr(&out), expected);
+    assert_eq!(out.status.code(), Some(0), "warnings alone do not fail");
+    assert!(!site.path().join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn exit_codes_follow_strict_and_deny_warnings() {
+    let site = fixture("sites", "governance");
+    assert_eq!(
+        check(site.path(), &["--deny-warnings"]).status.code(),
+        Some(2)
+    );
+    let strict = check(site.path(), &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(stderr(&strict).contains(
+        "content/overdue.md:7:15: error: the review was due on 1 October 2026 (59 days ago)"
+    ));
+}
+
+#[test]
+fn json_output_has_a_stable_schema() {
+    let site = fixture("sites", "governance");
+    let out = check(site.path(), &["--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    insta::assert_json_snapshot!("check_json", value);
+}
+
+#[test]
+fn the_starter_is_clean() {
+    let site = starter();
+    let out = check(site.path(), &["--strict", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("Checked "), "{}", stderr(&out));
+}
+
+#[test]
+fn invalid_sites_fail_check_too() {
+    let site = fixture("sites_invalid", "unknown-term");
+    let out = check(site.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: unknown term \"artcle-8\""),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out)
+            .trim_end()
+            .ends_with("Checked the site: 1 error, 0 warnings, 0 notes"),
+        "{}",
+        stderr(&out)
+    );
+}
