@@ -33,12 +33,19 @@ pub const CASE_STUDY_HEADINGS: [&str; 4] =
 /// Runs every content check on the site.
 pub fn check_site(site: &Site, opts: CheckOptions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let archived: Vec<&str> = site
+        .pages
+        .iter()
+        .filter(|p| p.meta.status == Status::Archived)
+        .map(|p| p.source.as_str())
+        .collect();
     // Archived pages are kept for the record, not maintained: no review nags.
     let maintained = site
         .pages
         .iter()
         .filter(|p| p.meta.status != Status::Archived);
     for page in maintained {
+        out.extend(links_to_archived(page, &archived));
         out.extend(review_dates(page, opts));
         out.extend(governance_fields(page));
         if page.page_type == PageType::CaseStudy {
@@ -101,6 +108,19 @@ fn review_dates(page: &Page, opts: CheckOptions) -> Option<Diagnostic> {
         .at(&page.text, at)
         .help("plan the review with the page's owner")
     })
+}
+
+/// Published pages should not send readers to withdrawn material.
+fn links_to_archived(page: &Page, archived: &[&str]) -> Vec<Diagnostic> {
+    page.links_to
+        .iter()
+        .filter(|(target, _)| archived.contains(&target.as_str()))
+        .map(|(target, range)| {
+            Diagnostic::warning(shown(page), format!("link to an archived page: @/{target}"))
+                .at(&page.text, range.clone())
+                .help("link to the current guidance instead, or remove the link")
+        })
+        .collect()
 }
 
 fn governance_fields(page: &Page) -> Vec<Diagnostic> {

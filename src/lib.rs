@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod relative;

@@ -20,6 +20,7 @@ use syntect::util::LinesWithEndings;
 use crate::content::page::TocEntry;
 use crate::content::slugify;
 use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::lint;
 
 /// Where internal `@/` links may point: source path (relative to `content/`) to URL.
 #[derive(Debug, Default, Clone)]
@@ -70,6 +71,8 @@ pub struct Rendered {
     pub word_count: usize,
     /// The plain text, split at headings, for the search index.
     pub sections: Vec<TextSection>,
+    /// Internal link targets (paths under `content/`) with their byte ranges in the file.
+    pub links: Vec<(String, Range<usize>)>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -134,6 +137,7 @@ impl Markdown {
                 .collect(),
             word_count: pass.words,
             sections: pass.sections,
+            links: pass.targets,
             diagnostics: pass.diagnostics,
         }
     }
@@ -146,6 +150,7 @@ impl Markdown {
         links: &LinkTargets,
     ) -> (String, Vec<Diagnostic>) {
         let mut pass = Pass::new(self, src, links);
+        pass.lint = false;
         let events: Vec<Event> = Parser::new_ext(md, options())
             .flat_map(|e| pass.event(e, 0..0))
             .filter(|e| {
@@ -225,12 +230,21 @@ struct Pass<'a> {
     headings: Vec<TocEntry>,
     words: usize,
     sections: Vec<TextSection>,
+    /// The link being read: where it is, where it goes and its text so far.
+    link: Option<(Range<usize>, String, String)>,
+    /// Level of the last heading; the page title counts as level 1.
+    last_level: u8,
+    /// Lint the content (off for one-line Markdown from front matter).
+    lint: bool,
+    /// Internal link targets (source paths) and where they are.
+    targets: Vec<(String, Range<usize>)>,
     raw_html: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
 enum Held<'a> {
     Heading {
+        range: Range<usize>,
         level: HeadingLevel,
         id: Option<CowStr<'a>>,
         classes: Vec<CowStr<'a>>,
@@ -239,6 +253,7 @@ enum Held<'a> {
     },
     Image {
         range: Range<usize>,
+        dest: String,
         alt: String,
         events: Vec<Event<'a>>,
     },
@@ -261,6 +276,10 @@ impl<'a> Pass<'a> {
             headings: Vec::new(),
             words: 0,
             sections: vec![TextSection::default()],
+            link: None,
+            last_level: 1,
+            lint: true,
+            targets: Vec::new(),
             raw_html: false,
             diagnostics: Vec::new(),
         }
@@ -279,6 +298,7 @@ impl<'a> Pass<'a> {
                 level, id, classes, ..
             }) => {
                 self.held = Some(Held::Heading {
+                    range,
                     level,
                     id,
                     classes,
@@ -293,6 +313,7 @@ impl<'a> Pass<'a> {
                 title,
                 id,
             }) => {
+                let written = dest_url.to_string();
                 let dest = self.resolve(dest_url, &range);
                 let start = Event::Start(Tag::Image {
                     link_type,
@@ -302,6 +323,7 @@ impl<'a> Pass<'a> {
                 });
                 self.held = Some(Held::Image {
                     range,
+                    dest: written,
                     alt: String::new(),
                     events: vec![start],
                 });
@@ -326,6 +348,7 @@ impl<'a> Pass<'a> {
                 title,
                 id,
             }) => {
+                self.link = Some((range.clone(), dest_url.to_string(), String::new()));
                 let dest = self.resolve(dest_url, &range);
                 vec![Event::Start(Tag::Link {
                     link_type,
@@ -352,6 +375,15 @@ impl<'a> Pass<'a> {
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 self.add_text(t);
+                if let Some((_, _, text)) = &mut self.link {
+                    text.push_str(t);
+                }
+                vec![e]
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((range, dest, text)) = self.link.take() {
+                    self.lint(lint::link_text(&text, &dest), &range);
+                }
                 vec![e]
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -372,6 +404,7 @@ impl<'a> Pass<'a> {
         match (held, e) {
             (
                 Held::Heading {
+                    range,
                     level,
                     id,
                     classes,
@@ -379,9 +412,14 @@ impl<'a> Pass<'a> {
                     events,
                 },
                 Event::End(TagEnd::Heading(_)),
-            ) => self.finish_heading(level, id, classes, text, events),
+            ) => {
+                self.lint(lint::heading_level(self.last_level, level as u8), &range);
+                self.last_level = level as u8;
+                self.finish_heading(level, id, classes, text, events)
+            }
             (
                 Held::Heading {
+                    range,
                     level,
                     id,
                     classes,
@@ -395,6 +433,7 @@ impl<'a> Pass<'a> {
                 }
                 events.push(e);
                 self.held = Some(Held::Heading {
+                    range,
                     level,
                     id,
                     classes,
@@ -406,11 +445,13 @@ impl<'a> Pass<'a> {
             (
                 Held::Image {
                     range,
+                    dest,
                     alt,
                     mut events,
                 },
                 Event::End(TagEnd::Image),
             ) => {
+                self.lint(lint::alt_text(&alt, &dest), &range);
                 if alt.trim().is_empty() {
                     self.diagnostics.push(
                         Diagnostic::warning(self.src.shown, "image has no alt text")
@@ -424,6 +465,7 @@ impl<'a> Pass<'a> {
             (
                 Held::Image {
                     range,
+                    dest,
                     mut alt,
                     mut events,
                 },
@@ -433,7 +475,12 @@ impl<'a> Pass<'a> {
                     alt.push_str(t);
                 }
                 events.push(e);
-                self.held = Some(Held::Image { range, alt, events });
+                self.held = Some(Held::Image {
+                    range,
+                    dest,
+                    alt,
+                    events,
+                });
                 vec![]
             }
             (Held::Code { lang, code }, Event::End(TagEnd::CodeBlock)) => {
@@ -446,6 +493,16 @@ impl<'a> Pass<'a> {
                 self.held = Some(Held::Code { lang, code });
                 vec![]
             }
+        }
+    }
+
+    /// Reports a lint finding as a warning at `range` (in the Markdown body).
+    fn lint(&mut self, finding: Option<lint::Finding>, range: &Range<usize>) {
+        if let (true, Some((message, help))) = (self.lint, finding) {
+            let d = Diagnostic::warning(self.src.shown, message)
+                .at(self.src.text, self.span(range))
+                .help(help);
+            self.diagnostics.push(d);
         }
     }
 
@@ -524,6 +581,7 @@ impl<'a> Pass<'a> {
             None => (target, None),
         };
         if let Some(url) = self.links.urls.get(path) {
+            self.targets.push((path.to_string(), self.span(range)));
             return match anchor {
                 Some(a) => format!("{url}#{a}").into(),
                 None => url.clone().into(),

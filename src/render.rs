@@ -41,6 +41,7 @@ pub fn render_markdown(site: &mut Site, md: &Markdown) -> Vec<Diagnostic> {
         }
         fill(&mut page.meta, r.html, r.toc, r.word_count);
         page.text_sections = r.sections;
+        page.links_to = r.links;
         found.lock().map(|mut f| f.extend(ds)).ok();
     });
     site.sections

@@ -618,6 +618,7 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
         kind,
         taxonomies: Vec::new(),
         text_sections: Vec::new(),
+        links_to: Vec::new(),
         text: std::mem::take(&mut parsed.text),
     });
 }

@@ -457,6 +457,9 @@ pub struct Page {
     /// Plain text split at headings, filled by the markdown stage for search.
     #[serde(skip)]
     pub text_sections: Vec<crate::markdown::TextSection>,
+    /// Internal links (target source paths and byte ranges), filled by the markdown stage.
+    #[serde(skip)]
+    pub links_to: Vec<(String, std::ops::Range<usize>)>,
 }
 
 /// A folder of content, with its optional `_index.md`.

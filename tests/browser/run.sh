@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser tests of the built starter site (called by tests/run; can be run on its own).
 # Installs what is missing (Debian's chromium, nginx, a Java runtime; the npm packages from package-lock.json),
-# builds the starter site for http://127.0.0.1:PORT/library/, serves it with nginx and runs run.mjs,
+# builds the starter site for http://127.0.0.1:PORT/library/ (and once more with --relative, for the file://
+# checks), serves the first with nginx and runs run.mjs,
 # whose last line is "N passed, N failed". Exits with run.mjs's exit code.
 #   BROWSER_TESTS_TIMEOUT  overall limit for run.mjs in seconds (default 900)
 set -euo pipefail
@@ -51,6 +52,9 @@ trap 'exit 143' TERM
 base="http://127.0.0.1:${port}/library/"
 say "building the starter site for $base"
 cargo run --locked --quiet -- build --base-url "$base" --output "$tmp/public"
+# The same site with relative links, for the file:// checks of search (opened from disk, never served).
+say "building the starter site with --relative into $tmp/relative"
+cargo run --locked --quiet -- build --relative --output "$tmp/relative"
 
 # (d) nginx, from the template, in the foreground of a background job (daemon off), stopped by the trap.
 mkdir -p "$tmp/nginx"
@@ -81,7 +85,7 @@ status=0
 # TMPDIR: Chromium's throwaway profile (a fresh one per launch) lands in $tmp, which the trap removes.
 mkdir -p "$tmp/tmp"
 TMPDIR="$tmp/tmp" timeout --kill-after=30 "$((limit + 60))" \
-  node "$here/run.mjs" --base "$base" --public "$tmp/public" \
+  node "$here/run.mjs" --base "$base" --public "$tmp/public" --relative-dir "$tmp/relative" \
     --access-log "$tmp/nginx/access.log" --timeout "$limit" || status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
   echo "run.mjs was stopped after ${limit}s"
