@@ -6,6 +6,7 @@
 //! `--strict` an overdue review is an error, because out-of-date guidance in
 //! healthcare is a real risk.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::config::span_of_value;
@@ -39,6 +40,15 @@ pub fn check_site(site: &Site, opts: CheckOptions) -> Vec<Diagnostic> {
         .filter(|p| p.meta.status == Status::Archived)
         .map(|p| p.source.as_str())
         .collect();
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (p.source.as_str(), &p.meta.anchors));
+    let sections = site
+        .sections
+        .iter()
+        .filter_map(|s| s.source.as_deref().map(|src| (src, &s.meta.anchors)));
+    let anchors: HashMap<&str, &Vec<String>> = pages.chain(sections).collect();
     // Archived pages are kept for the record, not maintained: no review nags.
     let maintained = site
         .pages
@@ -46,6 +56,7 @@ pub fn check_site(site: &Site, opts: CheckOptions) -> Vec<Diagnostic> {
         .filter(|p| p.meta.status != Status::Archived);
     for page in maintained {
         out.extend(links_to_archived(page, &archived));
+        out.extend(broken_anchors(page, &anchors));
         out.extend(review_dates(page, opts));
         out.extend(governance_fields(page));
         if page.page_type == PageType::CaseStudy {
@@ -110,12 +121,43 @@ fn review_dates(page: &Page, opts: CheckOptions) -> Option<Diagnostic> {
     })
 }
 
+/// `@/page.md#anchor` must name a heading id on that page.
+fn broken_anchors(page: &Page, anchors: &HashMap<&str, &Vec<String>>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (target, anchor, range) in &page.links_to {
+        let (Some(anchor), Some(ids)) = (anchor, anchors.get(target.as_str())) else {
+            continue;
+        };
+        if ids.contains(anchor) {
+            continue;
+        }
+        let help = match crate::diagnostics::did_you_mean(anchor, ids.iter().map(String::as_str)) {
+            Some(s) => format!(
+                "did you mean #{s}? Heading ids are the heading text in lower case with hyphens"
+            ),
+            None => {
+                "heading ids are the heading text in lower case with hyphens, e.g. #what-was-done"
+                    .to_string()
+            }
+        };
+        out.push(
+            Diagnostic::error(
+                shown(page),
+                format!("@/{target} has no heading with the id \"{anchor}\""),
+            )
+            .at(&page.text, range.clone())
+            .help(help),
+        );
+    }
+    out
+}
+
 /// Published pages should not send readers to withdrawn material.
 fn links_to_archived(page: &Page, archived: &[&str]) -> Vec<Diagnostic> {
     page.links_to
         .iter()
-        .filter(|(target, _)| archived.contains(&target.as_str()))
-        .map(|(target, range)| {
+        .filter(|(target, _, _)| archived.contains(&target.as_str()))
+        .map(|(target, _, range)| {
             Diagnostic::warning(shown(page), format!("link to an archived page: @/{target}"))
                 .at(&page.text, range.clone())
                 .help("link to the current guidance instead, or remove the link")

@@ -71,8 +71,8 @@ pub struct Rendered {
     pub word_count: usize,
     /// The plain text, split at headings, for the search index.
     pub sections: Vec<TextSection>,
-    /// Internal link targets (paths under `content/`) with their byte ranges in the file.
-    pub links: Vec<(String, Range<usize>)>,
+    /// Internal links: target path under `content/`, `#anchor` if any, and byte range in the file.
+    pub links: Vec<(String, Option<String>, Range<usize>)>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -236,8 +236,8 @@ struct Pass<'a> {
     last_level: u8,
     /// Lint the content (off for one-line Markdown from front matter).
     lint: bool,
-    /// Internal link targets (source paths) and where they are.
-    targets: Vec<(String, Range<usize>)>,
+    /// Internal link targets (source paths and anchors) and where they are.
+    targets: Vec<(String, Option<String>, Range<usize>)>,
     raw_html: bool,
     diagnostics: Vec<Diagnostic>,
 }
@@ -581,7 +581,12 @@ impl<'a> Pass<'a> {
             None => (target, None),
         };
         if let Some(url) = self.links.urls.get(path) {
-            self.targets.push((path.to_string(), self.span(range)));
+            let found = (
+                path.to_string(),
+                anchor.map(str::to_string),
+                self.span(range),
+            );
+            self.targets.push(found);
             return match anchor {
                 Some(a) => format!("{url}#{a}").into(),
                 None => url.clone().into(),

@@ -40,6 +40,7 @@ pub fn render_markdown(site: &mut Site, md: &Markdown) -> Vec<Diagnostic> {
             }
         }
         fill(&mut page.meta, r.html, r.toc, r.word_count);
+        page.meta.anchors = r.anchors;
         page.text_sections = r.sections;
         page.links_to = r.links;
         found.lock().map(|mut f| f.extend(ds)).ok();
@@ -56,6 +57,7 @@ pub fn render_markdown(site: &mut Site, md: &Markdown) -> Vec<Diagnostic> {
             };
             let r = md.render(&src, &links);
             fill(&mut section.meta, r.html, r.toc, r.word_count);
+            section.meta.anchors = r.anchors;
             found.lock().map(|mut f| f.extend(r.diagnostics)).ok();
         });
     found.into_inner().unwrap_or_default()

@@ -308,6 +308,7 @@ impl Meta {
             toc: Vec::new(),
             word_count: 0,
             reading_minutes: 0,
+            anchors: Vec::new(),
         }
     }
 }

@@ -420,6 +420,9 @@ pub struct Meta {
     pub word_count: usize,
     /// Minutes to read at 200 words a minute, at least 1.
     pub reading_minutes: usize,
+    /// Every heading id in the body, for checking `#anchor` links.
+    #[serde(skip)]
+    pub anchors: Vec<String>,
 }
 
 /// A content page.
@@ -457,9 +460,9 @@ pub struct Page {
     /// Plain text split at headings, filled by the markdown stage for search.
     #[serde(skip)]
     pub text_sections: Vec<crate::markdown::TextSection>,
-    /// Internal links (target source paths and byte ranges), filled by the markdown stage.
+    /// Internal links (target source path, anchor, byte range), filled by the markdown stage.
     #[serde(skip)]
-    pub links_to: Vec<(String, std::ops::Range<usize>)>,
+    pub links_to: Vec<(String, Option<String>, std::ops::Range<usize>)>,
 }
 
 /// A folder of content, with its optional `_index.md`.
