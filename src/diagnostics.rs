@@ -259,6 +259,41 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// The findings as GitHub Actions workflow commands, one line each.
+    pub fn to_github(&self) -> String {
+        let esc = |s: &str| {
+            s.replace('%', "%25")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+        };
+        let prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
+        self.sorted()
+            .iter()
+            .map(|d| {
+                let kind = match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Note => "notice",
+                };
+                let pos = d
+                    .location
+                    .as_deref()
+                    .map_or(String::new(), |l| format!(",line={},col={}", l.line, l.col));
+                let help = d
+                    .help
+                    .as_deref()
+                    .map_or(String::new(), |h| format!(" ({h})"));
+                format!(
+                    "::{kind} file={}{pos}::{}\n",
+                    prop(&d.path),
+                    esc(&format!("{}{help}", d.message))
+                )
+            })
+            .collect()
+    }
+}
+
 impl Diagnostic {
     /// One diagnostic as a JSON object; `line`, `column` and `source_line` are null without a position.
     pub fn to_json(&self) -> serde_json::Value {

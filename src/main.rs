@@ -30,6 +30,8 @@ enum Format {
     Human,
     /// One JSON document on standard output.
     Json,
+    /// GitHub Actions workflow commands (annotations on the changed lines).
+    Github,
 }
 
 #[derive(Subcommand)]
@@ -71,7 +73,7 @@ enum Command {
         /// Exit with code 2 when there are warnings
         #[arg(long)]
         deny_warnings: bool,
-        /// human (default) or json (a stable schema for tools and CI)
+        /// human (default), json (a stable schema for tools) or github (Actions annotations)
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Include pages whose status is "draft"
@@ -231,6 +233,7 @@ fn run_check(opts: &BuildOptions, deny_warnings: bool, format: Format) -> u8 {
             eprintln!("{}", ds.summary(pages));
         }
         Format::Json => println!("{}", ds.to_json()),
+        Format::Github => print!("{}", ds.to_github()),
     }
     if ds.has_errors() {
         1

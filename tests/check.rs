@@ -44,6 +44,21 @@ fn json_output_has_a_stable_schema() {
 }
 
 #[test]
+fn github_annotations() {
+    let site = fixture("sites", "governance");
+    let out = check(site.path(), &["--format", "github"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("::warning file=content/overdue.md,line=7,col=15::the review was due on 1 October 2026 (59 days ago) (review the page, then update last_reviewed and next_review)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("::notice file=content/due-soon.md,line=7,col=15::"),
+        "{text}"
+    );
+}
+
+#[test]
 fn the_starter_is_clean() {
     let site = starter();
     let out = check(site.path(), &["--strict", "--deny-warnings"]);
