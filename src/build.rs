@@ -73,6 +73,8 @@ pub struct Rendered {
     pub diagnostics: Diagnostics,
     /// Output folder from config or options.
     pub output_dir: PathBuf,
+    /// Owners and review status of every page.
+    pub review: Vec<check::ReviewRow>,
 }
 
 /// Builds the site and writes it atomically.
@@ -146,6 +148,7 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         strict: opts.strict,
     };
     ds.extend(check::check_site(&site, checks));
+    let review = check::review_report(&site, checks.today);
     if ds.has_errors() {
         return Err(BuildError::Site(ds));
     }
@@ -166,6 +169,7 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
             files,
             diagnostics: ds,
             output_dir,
+            review,
         }),
         Err(errors) => {
             ds.extend(errors);

@@ -210,3 +210,93 @@ fn case_study_headings(page: &Page) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+/// One line of the review report (`freda check --report`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRow {
+    /// Who owns the page ("(no owner)" when unset).
+    pub owner: String,
+    /// overdue, due soon, current, no review date, or archived.
+    pub status: &'static str,
+    /// The page's source file.
+    pub path: String,
+    /// Last review, YYYY-MM-DD or "–".
+    pub last_reviewed: String,
+    /// Next review, YYYY-MM-DD or "–".
+    pub next_review: String,
+}
+
+/// Every page with its owner and review status, sorted by owner then status, for governance meetings.
+pub fn review_report(site: &Site, today: Date) -> Vec<ReviewRow> {
+    let mut rows: Vec<ReviewRow> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let days = p
+                .meta
+                .next_review
+                .map(|d| d.days_since_epoch() - today.days_since_epoch());
+            let status = match (p.meta.status, days) {
+                (Status::Archived, _) => "archived",
+                (_, None) => "no review date",
+                (_, Some(d)) if d < 0 => "overdue",
+                (_, Some(d)) if d <= DUE_SOON_DAYS => "due soon",
+                _ => "current",
+            };
+            let date = |d: Option<Date>| d.map_or("–".to_string(), |d| d.to_string());
+            ReviewRow {
+                owner: p
+                    .meta
+                    .owner
+                    .clone()
+                    .unwrap_or_else(|| "(no owner)".to_string()),
+                status,
+                path: shown(p),
+                last_reviewed: date(p.meta.last_reviewed),
+                next_review: date(p.meta.next_review),
+            }
+        })
+        .collect();
+    // Most urgent first within each owner.
+    let rank = |s: &str| {
+        [
+            "overdue",
+            "due soon",
+            "no review date",
+            "current",
+            "archived",
+        ]
+        .iter()
+        .position(|x| *x == s)
+    };
+    rows.sort_by(|a, b| {
+        (&a.owner, rank(a.status), &a.path).cmp(&(&b.owner, rank(b.status), &b.path))
+    });
+    rows
+}
+
+/// The report as an aligned text table.
+pub fn report_table(rows: &[ReviewRow]) -> String {
+    let head = ReviewRow {
+        owner: "Owner".into(),
+        status: "Status",
+        path: "Page".into(),
+        last_reviewed: "Last reviewed".into(),
+        next_review: "Next review".into(),
+    };
+    let all: Vec<&ReviewRow> = std::iter::once(&head).chain(rows).collect();
+    let w = |f: fn(&ReviewRow) -> usize| all.iter().map(|r| f(r)).max().unwrap_or(0);
+    let (wo, ws, wp) = (
+        w(|r| r.owner.chars().count()),
+        w(|r| r.status.len()),
+        w(|r| r.path.chars().count()),
+    );
+    all.iter()
+        .map(|r| {
+            format!(
+                "{:wo$}  {:ws$}  {:wp$}  {:13}  {}\n",
+                r.owner, r.status, r.path, r.last_reviewed, r.next_review
+            )
+        })
+        .collect()
+}

@@ -79,6 +79,9 @@ enum Command {
         /// Include pages whose status is "draft"
         #[arg(long)]
         drafts: bool,
+        /// Also print a table of pages by owner and review status, for a governance meeting
+        #[arg(long)]
+        report: bool,
         /// Measure review dates against this date instead of today (YYYY-MM-DD)
         #[arg(long, value_name = "DATE", hide = true)]
         today: Option<String>,
@@ -144,6 +147,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             deny_warnings,
             format,
             drafts,
+            report,
             today,
         } => {
             let opts = BuildOptions {
@@ -154,7 +158,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 check_only: true,
                 ..BuildOptions::default()
             };
-            Ok(run_check(&opts, deny_warnings, format))
+            Ok(run_check(&opts, deny_warnings, format, report))
         }
         Command::New {
             kind,
@@ -215,10 +219,13 @@ fn parse_today(today: Option<String>) -> Result<Option<Date>, String> {
 }
 
 /// Runs the checks and prints them; returns the exit code.
-fn run_check(opts: &BuildOptions, deny_warnings: bool, format: Format) -> u8 {
+fn run_check(opts: &BuildOptions, deny_warnings: bool, format: Format, report: bool) -> u8 {
     let (ds, pages) = match build::render_only(opts) {
         Ok(r) => {
             let pages = r.files.iter().filter(|f| f.path.ends_with(".html")).count();
+            if report {
+                print!("{}", freda::check::report_table(&r.review));
+            }
             (r.diagnostics, Some(pages))
         }
         Err(BuildError::Site(ds)) => (ds, None),

@@ -44,6 +44,24 @@ fn json_output_has_a_stable_schema() {
 }
 
 #[test]
+fn report_lists_pages_by_owner_and_urgency() {
+    let site = fixture("sites", "governance");
+    let out = check(site.path(), &["--report"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "\
+Owner       Status          Page                               Last reviewed  Next review
+(no owner)  no review date  content/unowned.md                 –              –
+(no owner)  archived        content/archived.md                –              2020-01-01
+Editor      overdue         content/overdue.md                 2025-01-01     2026-10-01
+Editor      due soon        content/due-soon.md                2026-01-01     2026-12-10
+Editor      no review date  content/lint.md                    2026-01-01     –
+Editor      current         content/cases/missing-outcomes.md  2026-01-01     2027-06-01
+"
+    );
+}
+
+#[test]
 fn github_annotations() {
     let site = fixture("sites", "governance");
     let out = check(site.path(), &["--format", "github"]);
