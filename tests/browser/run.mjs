@@ -19,6 +19,7 @@
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -813,6 +814,47 @@ async function runAxe(page) {
     + `\n    ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${(n.failureSummary || '').split('\n').slice(1, 2).join(' ').trim()}`).join('\n    ')}`);
 }
 
+// Result links on the served site: each answers 200 through nginx and its #anchor is an id on that page.
+async function checkResultLinks(hrefs, target) {
+  const bad = [];
+  for (const href of hrefs) {
+    const u = new URL(href);
+    let id = u.hash ? u.hash.slice(1) : '';
+    try { id = decodeURIComponent(id); } catch { /* as written */ }
+    u.hash = '';
+    if (u.origin !== origin) { bad.push(`${href}: not on this site`); continue; }
+    const r = await servedHtml(u.href);
+    if (r.status !== 200) bad.push(`${shortUrl(href)}: status ${r.status}${r.location ? ` → ${r.location}` : ''}${r.error ? ` ${r.error}` : ''}`);
+    else if (id && !hasId(r.text, id)) bad.push(`${shortUrl(href)}: no id "${id}" on ${shortUrl(u.href)}`);
+  }
+  record('search', `${target}: every result link answers 200 and its #anchor exists (${hrefs.length} results)`, bad.length === 0 && hrefs.length > 0,
+    bad.length ? bad : hrefs.length ? [] : ['no results']);
+}
+
+// The same state in dark mode: axe's color-contrast rule only (as in the dark-mode phase).
+async function runDarkContrast(page) {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await sleep(100);
+    const injected = await page.evaluate(() => typeof window.axe === 'object');
+    if (!injected) await page.evaluate(axeSource);
+    const r = await withTimeout(page.evaluate(() => window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast'] } })), AXE_TIMEOUT, 'axe.run');
+    return r.violations.flatMap((v) => v.nodes.slice(0, 5).map((n) => `${v.id}: ${n.target.join(' ')}: ${(n.failureSummary || '').split('\n').slice(1, 2).join('').trim()}`));
+  } finally {
+    await page.emulateMedia({ colorScheme: null });
+  }
+}
+async function recordAxe(page, target) {
+  for (const [label, fn] of [['', runAxe], [' in dark mode (color-contrast)', runDarkContrast]]) {
+    try {
+      const v = await fn(page);
+      record('search-axe', `${target}${label}`, v.length === 0, v);
+    } catch (err) {
+      record('search-axe', `${target}${label}`, false, [`axe-core could not run: ${err.message.split('\n')[0]}`]);
+    }
+  }
+}
+
 // Does the page at url (same origin, no fragment) have an element with this id? Reads the served HTML.
 const htmlCache = new Map();
 async function servedHtml(url) {
@@ -834,6 +876,17 @@ async function checkHeaderSearch(content) {
   const context = await newContext();
   try {
     const { page, state } = await openPage(context);
+    // The cold query: the index files whenever they are asked for (search.js should wait for the focus), and
+    // every other request from the focus on.
+    const requests = [];
+    let focused = false;
+    const onRequest = (req) => {
+      if (req.url().startsWith('data:')) return;
+      const index = /\/search\/[^?#]*\.json(?:$|[?#])/.test(req.url());
+      if (!index && !focused) return;
+      requests.push({ url: req.url(), type: req.resourceType(), index, beforeFocus: !focused, sizes: req.response().then(() => req.sizes()).catch(() => null) });
+    };
+    page.on('request', onRequest);
     await page.goto(content.url, { waitUntil: 'networkidle' });
     await resetRecorders(page, state);
     const start = await snapshot(page, HEADER_INPUT);
@@ -847,13 +900,7 @@ async function checkHeaderSearch(content) {
       return;
     }
 
-    // The cold query: every request from the focus on.
-    const requests = [];
-    const onRequest = (req) => {
-      if (req.url().startsWith('data:')) return;
-      requests.push({ url: req.url(), type: req.resourceType(), sizes: req.response().then(() => req.sizes()).catch(() => null) });
-    };
-    page.on('request', onRequest);
+    focused = true;
     await page.focus(HEADER_INPUT);
     await page.keyboard.type('restr', { delay: KEY_DELAY });
     const w = await waitForSnapshot(page, HEADER_INPUT, (s) => s.panelShown && restraintHit(s), RESULTS_WITHIN);
@@ -871,19 +918,19 @@ async function checkHeaderSearch(content) {
 
     // Requests: at most 2, both JSON under search/ (the manifest and one term shard).
     const sized = await Promise.all(requests.map(async (r) => ({ ...r, sizes: await r.sizes })));
-    const json = sized.filter((r) => /\/search\/[^?#]*\.json(?:$|[?#])/.test(r.url));
-    const other = sized.filter((r) => !json.includes(r));
+    const json = sized.filter((r) => r.index);
+    const other = sized.filter((r) => !r.index);
     const bodyBytes = sized.reduce((a, r) => a + (r.sizes ? r.sizes.responseBodySize : 0), 0);
     const headerBytes = sized.reduce((a, r) => a + (r.sizes ? r.sizes.responseHeadersSize : 0), 0);
     const d3 = [];
-    if (json.length > 2) d3.push(`${json.length} JSON requests, want at most 2 (manifest + one shard)`);
-    if (!json.some((r) => /manifest[^/]*\.json/.test(r.url))) d3.push('the manifest was not requested after focusing (was it loaded before?)');
-    if (other.length) d3.push(`other requests: ${other.map((r) => `${r.type} ${shortUrl(r.url)}`).join(', ')}`);
-    d3.push(`(info) requests: ${sized.map((r) => `${r.type} ${shortUrl(r.url)} ${r.sizes ? r.sizes.responseBodySize : '?'} B`).join(', ') || 'none'}`);
+    if (json.length > 2) d3.push(`${json.length} index requests, want at most 2 (manifest + one shard)`);
+    if (!json.some((r) => /\/manifest[^/]*\.json/.test(r.url))) d3.push('the manifest was never requested');
+    if (other.length) d3.push(`other requests after the focus: ${other.map((r) => `${r.type} ${shortUrl(r.url)}`).join(', ')}`);
+    const early = json.filter((r) => r.beforeFocus);
+    d3.push(`(info) requests: ${sized.map((r) => `${r.type} ${shortUrl(r.url)} ${r.sizes ? r.sizes.responseBodySize : '?'} B${r.beforeFocus ? ' (before the focus)' : ''}`).join(', ') || 'none'}`);
     record('search', `${where}: the cold query makes at most 2 requests, both JSON (manifest + 1 shard)`, d3.length === 1, d3);
 
     // Sizes: what went over the wire (nginx here does not compress), and what gzip would make of it.
-    const zlib = await import('node:zlib');
     const gz = (file) => {
       try { return zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length; } catch { return null; }
     };
@@ -898,9 +945,12 @@ async function checkHeaderSearch(content) {
       return [path.basename(new URL(r.url).pathname), r.sizes ? r.sizes.responseBodySize : null, f ? gz(f) : null];
     })];
     const sum = (i) => parts.reduce((a, p) => a + (p[i] || 0), 0);
-    searchNotes.push(`search: cold query "restr": ${sized.length} request${sized.length === 1 ? '' : 's'} after focusing, `
+    searchNotes.push(`search: cold query "restr": ${sized.length} request${sized.length === 1 ? '' : 's'}`
+      + `${early.length ? ` (${early.length} before the focus)` : ' after focusing'}, `
       + `${bodyBytes} B of response bodies (+${headerBytes} B headers); with search.js (${jsSize} B, loaded with the page) `
       + `${sum(1)} B uncompressed, ${sum(2)} B gzip -9 (${parts.map((p) => `${p[0]} ${p[1]}→${p[2]}`).join(', ')})`);
+
+    await checkResultLinks(s1.options.map((o) => o.href), `${where}: "restr"`);
 
     // Combobox wiring while the panel is open.
     const d4 = [];
@@ -920,13 +970,8 @@ async function checkHeaderSearch(content) {
       record('screenshots', 'desktop-search-panel.png', false, [err.message.split('\n')[0]]);
     }
 
-    // axe with the panel open.
-    try {
-      const v = await runAxe(page);
-      record('search-axe', `${shortUrl(content.url)} with the header results panel open`, v.length === 0, v);
-    } catch (err) {
-      record('search-axe', `${shortUrl(content.url)} with the header results panel open`, false, [`axe-core could not run: ${err.message.split('\n')[0]}`]);
-    }
+    // axe with the panel open, light and dark.
+    await recordAxe(page, `${shortUrl(content.url)} with the header results panel open`);
 
     // ArrowDown: the first option becomes the active descendant.
     await page.focus(HEADER_INPUT);
@@ -1071,6 +1116,8 @@ async function checkSearchPage() {
       s0.fallbackHidden.length > 0 && s0.fallbackHidden.every(Boolean) && !s0.keywordIndexShown,
       s0.fallbackHidden.length === 0 ? ['no [data-search-fallback] on the page'] : s0.fallbackHidden.every(Boolean) && !s0.keywordIndexShown ? [] : ['[data-search-fallback] / .keyword-index is still visible']);
 
+    await checkResultLinks(s0.options.map((o) => o.href), where);
+
     // Screenshot and axe with results and facets shown.
     const shot = path.join(opts.screenshots, 'desktop-search-results.png');
     try {
@@ -1079,12 +1126,7 @@ async function checkSearchPage() {
     } catch (err) {
       record('screenshots', 'desktop-search-results.png', false, [err.message.split('\n')[0]]);
     }
-    try {
-      const v = await runAxe(page);
-      record('search-axe', `${where} with results and facets shown`, v.length === 0, v);
-    } catch (err) {
-      record('search-axe', `${where} with results and facets shown`, false, [`axe-core could not run: ${err.message.split('\n')[0]}`]);
-    }
+    await recordAxe(page, `${where} with results and facets shown`);
 
     // Tick the first setting facet.
     const firstSetting = s0.facets.find((f) => f.name === 'setting');

@@ -293,7 +293,9 @@
     let h = r.sec ? c.h.get(r.sec) : null;
     if (r.sec === undefined) c.h.forEach(v => { if (!h && words(v[1]).some(hit)) h = v; });
     const a = el('a', 'search-result');
-    a.href = base + c.u + (h ? '#' + h[0] : '');
+    // From disk a folder URL opens a file listing, so name its index.html (as --relative links do).
+    const page = FILE && (c.u === '' || c.u.endsWith('/')) ? c.u + 'index.html' : c.u;
+    a.href = base + page + (h ? '#' + h[0] : '');
     a.id = list.id + '-' + i;
     a.tabIndex = -1;
     a.setAttribute('role', 'option');
@@ -309,7 +311,8 @@
     if (!state.suggestion) return;
     const a = el('a', '', state.suggestion);
     a.href = form.action + '?q=' + encodeURIComponent(state.suggestion);
-    a.addEventListener('click', e => { e.preventDefault(); input.value = state.suggestion; run(); input.focus(); });
+    // stopPropagation: the re-render detaches this link, and the document handler would then close the panel.
+    a.addEventListener('click', e => { e.preventDefault(); e.stopPropagation(); input.value = state.suggestion; run(); input.focus(); });
     suggestion.append(T.suggest + ' ', a, '?');
   }
   function renderFacets() {
