@@ -123,7 +123,8 @@
       for (let i = 0; i < e[2].length; i += 2) top.set(e[2][i], e[2][i + 1]);
       e.p = p;
       e.top = top;
-      e.idf = Math.log(1 + (M.n - p.size + 0.5) / (p.size + 0.5));
+      // A floor keeps field weights and term frequency in play for words on almost every page.
+      e.idf = Math.max(0.1, Math.log(1 + (M.n - p.size + 0.5) / (p.size + 0.5)));
     });
     data.list.sort();
     data.c.forEach(addCard);
@@ -154,7 +155,9 @@
     if (!hits.size) shards.forEach(s => s.list.forEach(w => {
       if (w.length >= 4 && t.w.startsWith(w) && t.w.length - w.length <= 3) add(w, 0.9);
     }));
-    return { hits, forms, prefix: t.prefix ? t.w : null };
+    // Words that only start with the query may not outrank the word itself: cap their idf at its idf.
+    const exact = shards.map(s => s.map.get(t.w)).find(Boolean);
+    return { hits, forms, prefix: t.prefix ? t.w : null, cap: exact ? exact.idf : Infinity };
   }
   function lower(list, w) {
     let lo = 0, hi = list.length;
@@ -166,7 +169,7 @@
     matches.forEach((m, k) => {
       const best = new Map();
       m.hits.forEach((weight, e) => e.p.forEach((q, doc) => {
-        const s = weight * e.idf * q, b = best.get(doc);
+        const s = weight * (weight < 1 ? Math.min(e.idf, m.cap) : e.idf) * q, b = best.get(doc);
         if (!b || s > b.s) best.set(doc, { s, sec: e.top.get(doc) });
       }));
       best.forEach((b, doc) => {
