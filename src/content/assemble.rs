@@ -16,7 +16,7 @@ use super::page::{
 };
 use super::walk::Parsed;
 use super::{slugify, title_from_slug, Asset, LoadOptions, Site};
-use crate::config::{span_of_key, Config};
+use crate::config::{span_of_key, span_of_value, Config};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 
 /// One vocabulary with the terms in use and the pages under each.
@@ -773,6 +773,57 @@ fn check_duplicate_urls(site: &Site, ds: &mut Diagnostics) {
             ds.push(blame.error(format!("the URL {url} is also used by {}", named.shown)));
         } else {
             seen.insert(url, claim);
+        }
+    }
+    check_aliases(site, &seen, &reserved, ds);
+}
+
+/// Aliases are old addresses that will redirect to a page: each must be a
+/// path on this site that no page, generated page or other alias uses.
+fn check_aliases(
+    site: &Site,
+    taken: &HashMap<&str, Claim>,
+    reserved: &HashMap<String, String>,
+    ds: &mut Diagnostics,
+) {
+    let mut used: HashMap<String, String> = HashMap::new();
+    for p in &site.pages {
+        let shown = format!("content/{}", p.source);
+        let span = span_of_value(&p.text[..p.body_offset.min(p.text.len())], "aliases");
+        for alias in &p.meta.aliases {
+            // Point at this alias inside the list, when it can be found as written.
+            let quoted = format!("\"{alias}\"");
+            let at = p.text[span.clone()]
+                .find(&quoted)
+                .map_or(span.clone(), |i| {
+                    span.start + i..span.start + i + quoted.len()
+                });
+            let error = |msg: String| Diagnostic::error(&shown, msg).at(&p.text, at.clone());
+            let trimmed = alias.trim_matches('/');
+            if trimmed.is_empty() || escapes(trimmed) {
+                ds.push(error(format!("alias \"{alias}\" is not a path on this site"))
+                    .help("write an old address of this site, e.g. aliases = [\"/old/restraint-review/\"]"));
+                continue;
+            }
+            let url = format!("{}{trimmed}/", site.base_path);
+            let clash = taken
+                .get(url.as_str())
+                .map(|c| format!("is already the address of {}", c.shown))
+                .or_else(|| {
+                    reserved
+                        .get(&url)
+                        .map(|r| format!("is already the address of {r}"))
+                })
+                .or_else(|| used.get(&url).map(|o| format!("is also an alias of {o}")));
+            match clash {
+                Some(clash) => ds.push(
+                    error(format!("alias \"{alias}\" {clash}"))
+                        .help("remove the alias: one address cannot lead to two pages"),
+                ),
+                None => {
+                    used.insert(url, shown.clone());
+                }
+            }
         }
     }
 }
