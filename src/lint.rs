@@ -113,6 +113,16 @@ pub fn heading_level(previous: u8, level: u8) -> Option<Finding> {
     })
 }
 
+/// Checks a table's header row: screen readers announce it with every cell.
+pub fn table_header(text: &str) -> Option<Finding> {
+    text.trim().is_empty().then(|| {
+        (
+            "the table has an empty header row".to_string(),
+            "give each column a heading in the first row, e.g. | Right | Example |".to_string(),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +149,12 @@ mod tests {
         assert!(alt_text("ward-photo", "/images/ward-photo.jpg").is_some());
         assert!(alt_text(&"a".repeat(126), "/x.png").is_some());
         assert!(alt_text("A quiet ward corridor", "/x.png").is_none());
+    }
+
+    #[test]
+    fn table_headers() {
+        assert!(table_header("  ").is_some());
+        assert!(table_header("Right").is_none());
     }
 
     #[test]

@@ -232,6 +232,8 @@ struct Pass<'a> {
     sections: Vec<TextSection>,
     /// The link being read: where it is, where it goes and its text so far.
     link: Option<(Range<usize>, String, String)>,
+    /// The table header being read: where it is and its text so far.
+    table_head: Option<(Range<usize>, String)>,
     /// Level of the last heading; the page title counts as level 1.
     last_level: u8,
     /// Lint the content (off for one-line Markdown from front matter).
@@ -277,6 +279,7 @@ impl<'a> Pass<'a> {
             words: 0,
             sections: vec![TextSection::default()],
             link: None,
+            table_head: None,
             last_level: 1,
             lint: true,
             targets: Vec::new(),
@@ -377,6 +380,19 @@ impl<'a> Pass<'a> {
                 self.add_text(t);
                 if let Some((_, _, text)) = &mut self.link {
                     text.push_str(t);
+                }
+                if let Some((_, text)) = &mut self.table_head {
+                    text.push_str(t);
+                }
+                vec![e]
+            }
+            Event::Start(Tag::TableHead) => {
+                self.table_head = Some((range, String::new()));
+                vec![e]
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some((range, text)) = self.table_head.take() {
+                    self.lint(lint::table_header(&text), &range);
                 }
                 vec![e]
             }
