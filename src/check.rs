@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use crate::config::span_of_value;
 use crate::content::date::Date;
-use crate::content::frontmatter::Status;
+use crate::content::frontmatter::{opening_span, Status};
 use crate::content::{Page, PageType, Site};
 use crate::diagnostics::Diagnostic;
 
@@ -80,12 +80,7 @@ fn key_span(page: &Page, key: &str) -> Range<usize> {
     let front = &page.text[..page.body_offset.min(page.text.len())];
     let span = span_of_value(front, key);
     if span.is_empty() {
-        let bom = if page.text.starts_with('\u{feff}') {
-            3
-        } else {
-            0
-        };
-        bom..bom + 3
+        opening_span(&page.text)
     } else {
         span
     }

@@ -128,13 +128,29 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.severity {
+impl Severity {
+    /// The word shown before a message: "error", "warning" or "note".
+    pub fn name(self) -> &'static str {
+        match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Note => "note",
-        };
+        }
+    }
+}
+
+/// "1 error", "2 errors": a count with its noun.
+pub fn count_of(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.severity.name();
         match &self.location {
             Some(loc) => {
                 writeln!(
@@ -226,19 +242,12 @@ impl Diagnostics {
             .iter()
             .filter(|d| d.severity == Severity::Note)
             .count();
-        let count = |n: usize, word: &str| {
-            if n == 1 {
-                format!("1 {word}")
-            } else {
-                format!("{n} {word}s")
-            }
-        };
         let what = pages.map_or("the site".to_string(), |n| format!("{n} pages"));
         format!(
             "Checked {what}: {}, {}, {}",
-            count(self.error_count(), "error"),
-            count(self.warning_count(), "warning"),
-            count(notes, "note")
+            count_of(self.error_count(), "error"),
+            count_of(self.warning_count(), "warning"),
+            count_of(notes, "note")
         )
     }
 
@@ -271,10 +280,10 @@ impl Diagnostics {
         self.sorted()
             .iter()
             .map(|d| {
+                // GitHub calls a note a "notice".
                 let kind = match d.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
                     Severity::Note => "notice",
+                    other => other.name(),
                 };
                 let pos = d
                     .location
@@ -297,11 +306,7 @@ impl Diagnostics {
 impl Diagnostic {
     /// One diagnostic as a JSON object; `line`, `column` and `source_line` are null without a position.
     pub fn to_json(&self) -> serde_json::Value {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        };
+        let severity = self.severity.name();
         let loc = self.location.as_deref();
         serde_json::json!({
             "severity": severity,

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use freda::build::{self, BuildError, BuildOptions};
 use freda::content::date::Date;
+use freda::diagnostics::count_of;
 use freda::scaffold::{self, NewKind, NewOptions};
 
 /// freda turns a folder of Markdown about human rights in care into an
@@ -186,22 +187,15 @@ fn run_build(opts: &BuildOptions) -> Result<(), String> {
         }
         Err(BuildError::Site(ds)) => {
             let (e, w) = (ds.error_count(), ds.warning_count());
-            let plural = |n: usize, word: &str| {
-                if n == 1 {
-                    format!("1 {word}")
-                } else {
-                    format!("{n} {word}s")
-                }
-            };
             let warnings = if w > 0 {
-                format!(" and {}", plural(w, "warning"))
+                format!(" and {}", count_of(w, "warning"))
             } else {
                 String::new()
             };
             Err(format!(
                 "{}error: the site was not built: {}{warnings}; the output folder was not changed\n",
                 ds.render(),
-                plural(e, "error")
+                count_of(e, "error")
             ))
         }
         Err(BuildError::Other(e)) => Err(format!("error: {e:#}\n")),

@@ -10,7 +10,7 @@ use std::ops::Range;
 use serde::Serialize;
 use toml::Spanned;
 
-use super::frontmatter::{RawFrontMatter, SortBy, Status};
+use super::frontmatter::{opening_span, RawFrontMatter, SortBy, Status};
 use super::page::{
     check_typed_keys, KeyProblem, Meta, Page, PageKind, PageTaxonomy, PageType, Section, TermRef,
 };
@@ -78,12 +78,7 @@ impl Source<'_> {
     }
     /// The opening `+++`, for problems that belong to the whole file.
     fn start_span(&self) -> Range<usize> {
-        let bom = if self.parsed.text.starts_with('\u{feff}') {
-            3
-        } else {
-            0
-        };
-        bom..bom + 3
+        opening_span(&self.parsed.text)
     }
 }
 
@@ -727,18 +722,16 @@ struct Claim<'a> {
 
 impl Claim<'_> {
     fn error(&self, message: String) -> Diagnostic {
-        let bom = if self.text.starts_with('\u{feff}') {
-            3
-        } else {
-            0
-        };
         let help = if self.span.is_some() {
             "choose another slug = \"…\" or path = \"…\""
         } else {
             "rename the file, or give it a different slug = \"…\""
         };
         Diagnostic::error(&self.shown, message)
-            .at(self.text, self.span.clone().unwrap_or(bom..bom + 3))
+            .at(
+                self.text,
+                self.span.clone().unwrap_or_else(|| opening_span(self.text)),
+            )
             .help(help)
     }
 }

@@ -25,6 +25,13 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
+/// The opening `+++` (after a byte-order mark, if any): where problems that
+/// belong to the whole file are shown.
+pub fn opening_span(text: &str) -> std::ops::Range<usize> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    start..start + 3
+}
+
 /// Cuts `text` into front matter and body. `path` is only used in errors.
 pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
