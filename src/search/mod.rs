@@ -23,13 +23,13 @@
 //!   idf = ln(1 + (n − df + ½)/(df + ½)), df = number of postings); `top` is
 //!   `[doc, section, …]`, the stem's best `k` documents (score desc, then doc
 //!   asc: the client's own order) with the section that matches best. `c`
-//!   holds cards for the `top` documents of as many stems as fit a byte
-//!   budget (most frequent stems first), so a one-word query usually renders
-//!   from this one file.
+//!   holds the cards of every `top` document of every stem in the shard
+//!   (the packer counts them in the shard's size), so a one-word query,
+//!   rare words included, renders from the manifest and this one file.
 //! * `d<j>.<h>.json` — cards of documents `j·block … (j+1)·block − 1`,
-//!   `{"c": [card, …]}`, for results without a card in their term shard. One
-//!   hash (of all blocks together) names every block, so the manifest stays
-//!   small.
+//!   `{"c": [card, …]}`, for results past a word's `top` (more results,
+//!   several words). One hash (of all blocks together) names every block,
+//!   so the manifest stays small.
 //! * `f.<h>.json` — facets, loaded only by the search page:
 //!   `{"f": [[param, label, [slug, label, …]], …], "s": signatures}`; the
 //!   page type comes first. Facet `j` takes `max(1, ⌈values/6⌉)` characters
@@ -148,8 +148,6 @@ pub struct SearchOptions {
     pub top_k: usize,
     /// Target size of a term shard's entries before gzip, in bytes.
     pub shard_budget: usize,
-    /// Most bytes of result cards in a term shard before gzip.
-    pub card_budget: usize,
     /// Documents per metadata shard.
     pub doc_block: usize,
     /// Longest summary in a card, in characters.
@@ -170,8 +168,7 @@ impl Default for SearchOptions {
                 FacetDef::new("settings", "setting", "Settings"),
             ],
             top_k: 6,
-            shard_budget: 28_000,
-            card_budget: 20_000,
+            shard_budget: 40_000,
             doc_block: 5,
             summary_chars: 100,
             score_levels: 16,
@@ -240,7 +237,6 @@ fn build_lang(
         stems: &stems,
         levels,
         summary_chars: opts.summary_chars,
-        card_budget: opts.card_budget,
     };
     let term_shards = emit_term_shards(&corpus, opts, out);
     let doc_hash = emit_doc_shards(&corpus, opts.doc_block, out);
@@ -290,11 +286,17 @@ fn emit_term_shards(
     opts: &SearchOptions,
     out: &mut Emitter,
 ) -> Vec<String> {
-    let costs: Vec<usize> = corpus
-        .stems
-        .iter()
-        .map(|s| shards::stem_cost(s, corpus.levels))
-        .collect();
+    let costs = shards::Costs {
+        stems: corpus
+            .stems
+            .iter()
+            .map(|s| shards::stem_cost(s, corpus.levels))
+            .collect(),
+        data: corpus.stems,
+        cards: (0..corpus.docs.len())
+            .map(|d| corpus.card_len(u32::try_from(d).unwrap_or(u32::MAX)))
+            .collect(),
+    };
     let words = shards::vocabulary(corpus.stems);
     let mut ranges = shards::pack(&words, &costs, opts.shard_budget);
     if ranges.is_empty() {

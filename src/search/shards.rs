@@ -137,28 +137,68 @@ pub fn vocabulary(stems: &[Stem]) -> Vec<Word> {
     words
 }
 
+/// What a shard costs: its stems' entries plus one card per distinct `top`
+/// document, since every shard carries the cards of its stems' best pages.
+pub struct Costs<'a> {
+    /// Entry size of each stem (see [`stem_cost`]).
+    pub stems: Vec<usize>,
+    /// The stems, for their `top` documents.
+    pub data: &'a [Stem],
+    /// Card size of each document.
+    pub cards: Vec<usize>,
+}
+
+impl Costs<'_> {
+    /// Adds the stems of `words` to `seen` and returns the bytes they add.
+    fn add(&self, words: &[Word], seen: &mut Seen) -> usize {
+        let mut bytes = 0;
+        for &(_, stem) in words {
+            if !seen.0.insert(stem) {
+                continue;
+            }
+            bytes += self.stems.get(stem).copied().unwrap_or(0);
+            for &(doc, _) in self.data.get(stem).map_or(&[][..], |s| &s.top) {
+                if seen.1.insert(doc) {
+                    bytes += self.cards.get(doc as usize).copied().unwrap_or(0);
+                }
+            }
+        }
+        bytes
+    }
+
+    /// The cost of `words` as a shard of their own.
+    fn of(&self, words: &[Word]) -> usize {
+        self.add(words, &mut Default::default())
+    }
+}
+
+/// The stems and documents already in a shard.
+type Seen = (BTreeSet<usize>, BTreeSet<u32>);
+
 /// Splits the sorted vocabulary into shards of about `budget` bytes. Words
 /// are grouped by prefix (one letter, then longer prefixes for big groups),
 /// so words with a common prefix, and so most typos, share a shard.
-pub fn pack(words: &[Word], costs: &[usize], budget: usize) -> Vec<Range<usize>> {
-    let cost = |r: &Range<usize>| -> usize {
-        let stems: BTreeSet<usize> = words[r.clone()].iter().map(|w| w.1).collect();
-        stems.iter().map(|&s| costs[s]).sum()
-    };
+pub fn pack(words: &[Word], costs: &Costs, budget: usize) -> Vec<Range<usize>> {
+    let cost = |r: &Range<usize>| costs.of(&words[r.clone()]);
     let mut atoms = Vec::new();
     split(words, 0..words.len(), 1, &cost, budget, &mut atoms);
     let mut shards: Vec<Range<usize>> = Vec::new();
-    let mut size = 0;
+    let (mut size, mut seen) = (0, Seen::default());
     for atom in atoms {
-        let c = cost(&atom);
+        let alone = cost(&atom);
+        let mut with = seen.clone();
+        let extra = costs.add(&words[atom.clone()], &mut with);
         match shards.last_mut() {
-            Some(last) if size + c <= budget => {
+            Some(last) if size + extra <= budget => {
                 last.end = atom.end;
-                size += c;
+                size += extra;
+                seen = with;
             }
             _ => {
-                shards.push(atom);
-                size = c;
+                shards.push(atom.clone());
+                size = alone;
+                seen = Default::default();
+                costs.add(&words[atom], &mut seen);
             }
         }
     }
@@ -220,8 +260,6 @@ pub struct Corpus<'a> {
     pub levels: u32,
     /// Longest card summary in characters.
     pub summary_chars: usize,
-    /// Most bytes of cards per term shard.
-    pub card_budget: usize,
 }
 
 impl Corpus<'_> {
@@ -253,30 +291,12 @@ impl Corpus<'_> {
         json!({ "w": entries, "c": cards })
     }
 
-    /// Cards for the shard's stems, within the card budget.
+    /// Cards for the `top` documents of the shard's stems, each with the
+    /// sections those stems point at.
     fn cards(&self, order: &[usize]) -> Vec<Value> {
-        let mut by_df = order.to_vec();
-        by_df.sort_by_key(|&i| std::cmp::Reverse(self.stems[i].postings.len()));
         let mut chosen: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
-        let mut left = self.card_budget;
-        for i in by_df {
-            let cost: usize = self.stems[i]
-                .top
-                .iter()
-                .filter(|(d, _)| !chosen.contains_key(d))
-                .map(|&(d, _)| self.card_len(d))
-                .sum();
-            if cost <= left {
-                left -= cost;
-                for &(d, _) in &self.stems[i].top {
-                    chosen.entry(d).or_default();
-                }
-            }
-        }
         for &(d, sec) in order.iter().flat_map(|&i| &self.stems[i].top) {
-            if let Some(secs) = chosen.get_mut(&d) {
-                secs.insert(sec);
-            }
+            chosen.entry(d).or_default().insert(sec);
         }
         chosen
             .iter()
@@ -291,7 +311,8 @@ impl Corpus<'_> {
         Some(card(doc, d, secs, self.summary_chars, ty))
     }
 
-    fn card_len(&self, doc: u32) -> usize {
+    /// Approximate size in bytes of a document's card.
+    pub fn card_len(&self, doc: u32) -> usize {
         self.docs.get(doc as usize).map_or(0, |d| {
             d.title.len() + d.url.len() + d.summary.len().min(self.summary_chars) + 40
         })

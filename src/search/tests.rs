@@ -422,6 +422,35 @@ fn renders_from_shard(entry: &Value, shard: &SearchFile) -> bool {
         .is_some_and(|top| top.iter().step_by(2).all(has))
 }
 
+/// A one-word query needs the manifest and one term shard, nothing more:
+/// every word's best pages have their cards in the word's own shard, rare
+/// words included.
+#[test]
+fn every_word_renders_from_its_own_shard() {
+    let index = build_index(&synthetic_docs(400), false);
+    let shards: Vec<&SearchFile> = index
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("search/en/t"))
+        .collect();
+    let mut words = 0;
+    for shard in &shards {
+        for entry in json(shard)["w"].as_array().expect("entries") {
+            assert!(
+                renders_from_shard(entry, shard),
+                "{entry} in {}",
+                shard.path
+            );
+            words += 1;
+        }
+    }
+    assert!(
+        shards.len() > 1 && words > 500,
+        "{} shards, {words} stems",
+        shards.len()
+    );
+}
+
 /// Prints the index size for 2,000 synthetic pages and checks the targets.
 #[test]
 fn size_of_index_for_2000_pages() {
