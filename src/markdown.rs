@@ -73,6 +73,9 @@ pub struct Rendered {
     pub sections: Vec<TextSection>,
     /// Internal links: target path under `content/`, `#anchor` if any, and byte range in the file.
     pub links: Vec<(String, Option<String>, Range<usize>)>,
+    /// Other link and image destinations (`https://…`, `/images/x.png`,
+    /// `mailto:…`; not `@/` links or bare `#anchors`) and their byte ranges.
+    pub outbound: Vec<(String, Range<usize>)>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -138,6 +141,7 @@ impl Markdown {
             word_count: pass.words,
             sections: pass.sections,
             links: pass.targets,
+            outbound: pass.outbound,
             diagnostics: pass.diagnostics,
         }
     }
@@ -240,6 +244,8 @@ struct Pass<'a> {
     lint: bool,
     /// Internal link targets (source paths and anchors) and where they are.
     targets: Vec<(String, Option<String>, Range<usize>)>,
+    /// Other destinations and where they are.
+    outbound: Vec<(String, Range<usize>)>,
     raw_html: bool,
     diagnostics: Vec<Diagnostic>,
 }
@@ -283,6 +289,7 @@ impl<'a> Pass<'a> {
             last_level: 1,
             lint: true,
             targets: Vec::new(),
+            outbound: Vec::new(),
             raw_html: false,
             diagnostics: Vec::new(),
         }
@@ -590,6 +597,9 @@ impl<'a> Pass<'a> {
 
     fn resolve(&mut self, dest: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
         let Some(target) = dest.strip_prefix("@/") else {
+            if !dest.is_empty() && !dest.starts_with('#') {
+                self.outbound.push((dest.to_string(), self.span(range)));
+            }
             return dest;
         };
         let (path, anchor) = match target.split_once('#') {

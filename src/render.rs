@@ -43,6 +43,7 @@ pub fn render_markdown(site: &mut Site, md: &Markdown) -> Vec<Diagnostic> {
         page.meta.anchors = r.anchors;
         page.text_sections = r.sections;
         page.links_to = r.links;
+        page.outbound = r.outbound;
         found.lock().map(|mut f| f.extend(ds)).ok();
     });
     site.sections

@@ -615,6 +615,7 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
         taxonomies: Vec::new(),
         text_sections: Vec::new(),
         links_to: Vec::new(),
+        outbound: Vec::new(),
         text: std::mem::take(&mut parsed.text),
     });
 }

@@ -463,6 +463,10 @@ pub struct Page {
     /// Internal links (target source path, anchor, byte range), filled by the markdown stage.
     #[serde(skip)]
     pub links_to: Vec<(String, Option<String>, std::ops::Range<usize>)>,
+    /// Other link and image destinations with their byte ranges (see
+    /// [`crate::markdown::Rendered::outbound`]), filled by the markdown stage.
+    #[serde(skip)]
+    pub outbound: Vec<(String, std::ops::Range<usize>)>,
 }
 
 /// A folder of content, with its optional `_index.md`.
