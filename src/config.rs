@@ -31,6 +31,9 @@ pub struct Config {
     /// Options for `freda build`.
     #[serde(default)]
     pub build: BuildConfig,
+    /// Options for `freda check`.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// Controlled vocabularies, in the order they are shown.
     #[serde(default)]
     pub taxonomies: IndexMap<String, TaxonomyConfig>,
@@ -76,6 +79,62 @@ impl Default for BuildConfig {
         BuildConfig {
             output_dir: "public".to_string(),
             drafts: false,
+        }
+    }
+}
+
+/// The `[check]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Highest estimated reading age (years) for pages whose audience
+    /// includes frontline staff or service users; above it is a note.
+    pub reading_age: u32,
+    /// Audience terms whose pages get the reading-age check.
+    pub plain_english_audiences: Vec<String>,
+    /// Options for `freda check --external`.
+    pub external: ExternalConfig,
+}
+
+impl Default for CheckConfig {
+    fn default() -> CheckConfig {
+        CheckConfig {
+            reading_age: 14,
+            plain_english_audiences: vec![
+                "frontline-clinical".to_string(),
+                "support-admin".to_string(),
+                "service-users-carers".to_string(),
+            ],
+            external: ExternalConfig::default(),
+        }
+    }
+}
+
+/// The `[check.external]` table: how `freda check --external` checks links
+/// to other sites.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExternalConfig {
+    /// Hosts that are never requested (they block bots); their links count as good.
+    pub skip_hosts: Vec<String>,
+    /// Seconds to wait for one response.
+    pub timeout_secs: u64,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// Hours a result stays in `.freda-cache/`.
+    pub cache_hours: u64,
+}
+
+impl Default for ExternalConfig {
+    fn default() -> ExternalConfig {
+        ExternalConfig {
+            skip_hosts: Vec::new(),
+            timeout_secs: 10,
+            concurrency: 8,
+            per_host: 2,
+            cache_hours: 24,
         }
     }
 }
