@@ -165,12 +165,18 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         b.finish_and_clear();
     }
     match files {
-        Ok(files) => Ok(Rendered {
-            files,
-            diagnostics: ds,
-            output_dir,
-            review,
-        }),
+        Ok(files) => {
+            ds.extend(crate::sitelinks::check_output(&site, &files));
+            if ds.has_errors() {
+                return Err(BuildError::Site(ds));
+            }
+            Ok(Rendered {
+                files,
+                diagnostics: ds,
+                output_dir,
+                review,
+            })
+        }
         Err(errors) => {
             ds.extend(errors);
             Err(BuildError::Site(ds))

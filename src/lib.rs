@@ -16,5 +16,6 @@ pub mod relative;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod sitelinks;
 pub mod starter;
 pub mod templates;

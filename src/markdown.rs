@@ -29,6 +29,9 @@ pub struct LinkTargets {
     pub urls: HashMap<String, String>,
     /// Draft pages that are not built.
     pub drafts: HashSet<String>,
+    /// The site's base path (`/` or `/hr/`), put in front of links that
+    /// start with `/`, such as `/images/x.png`, so they work under a subpath.
+    pub base_path: String,
 }
 
 /// The shared, read-only tools of the markdown stage: made once per build.
@@ -600,7 +603,12 @@ impl<'a> Pass<'a> {
             if !dest.is_empty() && !dest.starts_with('#') {
                 self.outbound.push((dest.to_string(), self.span(range)));
             }
-            return dest;
+            return match dest.strip_prefix('/') {
+                Some(rest) if !rest.starts_with('/') && self.links.base_path.len() > 1 => {
+                    format!("{}{rest}", self.links.base_path).into()
+                }
+                _ => dest,
+            };
         };
         let (path, anchor) = match target.split_once('#') {
             Some((p, a)) => (p, Some(a)),
@@ -768,6 +776,31 @@ mod tests {
         let r = render("See [x](@/case-studies/x.md#learning).", &links);
         assert!(r.html.contains("href=\"/hr/case-studies/x/#learning\""));
         assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn root_relative_links_get_the_base_path() {
+        let links = LinkTargets {
+            base_path: "/hr/".into(),
+            ..LinkTargets::default()
+        };
+        let r = render(
+            "![A ward](/images/ward.png) [poster](/downloads/p.pdf) [x](//cdn.example/x) [y](https://example.org/y)",
+            &links,
+        );
+        assert!(r.html.contains("src=\"/hr/images/ward.png\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/hr/downloads/p.pdf\""));
+        assert!(r.html.contains("href=\"//cdn.example/x\""));
+        let dests: Vec<&str> = r.outbound.iter().map(|(d, _)| d.as_str()).collect();
+        assert_eq!(
+            dests,
+            [
+                "/images/ward.png",
+                "/downloads/p.pdf",
+                "//cdn.example/x",
+                "https://example.org/y"
+            ]
+        );
     }
 
     #[test]

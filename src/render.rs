@@ -78,7 +78,10 @@ fn fill(
 
 /// Maps every `content/` source path to its URL, for `@/` links.
 pub fn link_targets(site: &Site) -> LinkTargets {
-    let mut t = LinkTargets::default();
+    let mut t = LinkTargets {
+        base_path: site.base_path.clone(),
+        ..LinkTargets::default()
+    };
     for p in &site.pages {
         t.urls.insert(p.source.clone(), p.meta.url.clone());
     }

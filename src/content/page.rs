@@ -299,6 +299,17 @@ impl PageKind {
 }
 
 impl PageKind {
+    /// Every download the type lists.
+    pub fn downloads(&self) -> Vec<&Download> {
+        match self {
+            PageKind::Training { materials, .. } => materials.iter().collect(),
+            PageKind::Evaluation {
+                report: Some(r), ..
+            } => vec![r],
+            _ => Vec::new(),
+        }
+    }
+
     /// Every download the type lists, so their paths can become URLs.
     pub fn downloads_mut(&mut self) -> Vec<&mut Download> {
         match self {

@@ -1,0 +1,284 @@
+//! Checks on the rendered site, where the truth about links is: links from
+//! content to files (`/images/x.png`, `../poster.pdf`), downloads listed in
+//! front matter, and orphan pages that nothing leads to.
+//!
+//! They run after rendering, against the list of output files, so a link is
+//! good exactly when the file it names will be written.
+
+use std::collections::{HashSet, VecDeque};
+use std::ops::Range;
+
+use crate::content::frontmatter::{opening_span, Download};
+use crate::content::{Page, Site};
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::output::OutputFile;
+use crate::render::output_path;
+
+/// Every check in this module.
+pub fn check_output(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
+    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut out = Vec::new();
+    for page in &site.pages {
+        out.extend(local_links(page, &site.base_path, &paths));
+        out.extend(downloads(
+            &shown(page.source.as_str()),
+            &page.text,
+            page.kind.downloads(),
+            &site.base_path,
+            &paths,
+        ));
+    }
+    for section in &site.sections {
+        if let Some(src) = &section.source {
+            let list = section.downloads.iter().collect();
+            out.extend(downloads(
+                &shown(src),
+                &section.text,
+                list,
+                &site.base_path,
+                &paths,
+            ));
+        }
+    }
+    out.extend(orphans(site, files));
+    out
+}
+
+fn shown(source: &str) -> String {
+    format!("content/{source}")
+}
+
+/// The output file a link names, if it stays on the site: `from` is the
+/// output path of the page the link is on.
+pub fn link_target(href: &str, base_path: &str, from: &str) -> Option<String> {
+    let href = href.split(['#', '?']).next().unwrap_or("");
+    if href.starts_with("//") || has_scheme(href) {
+        return None;
+    }
+    let joined = match href.strip_prefix('/') {
+        Some(_) => href
+            .strip_prefix(base_path)
+            .unwrap_or(&href[1..])
+            .to_string(),
+        None if href.is_empty() => return None,
+        None => format!("{}{href}", &from[..from.rfind('/').map_or(0, |i| i + 1)]),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut path = percent_decode(&parts.join("/"));
+    if joined.ends_with('/') || path.is_empty() {
+        path.push_str(if path.is_empty() {
+            "index.html"
+        } else {
+            "/index.html"
+        });
+    }
+    Some(path)
+}
+
+fn has_scheme(href: &str) -> bool {
+    let end = href.find([':', '/']).unwrap_or(0);
+    href[end..].starts_with(':')
+        && href[..end]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+}
+
+/// Decodes `%20` and the like; leaves malformed escapes as they are.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// True if the site has a file (or a folder page) at `path`.
+fn exists(paths: &HashSet<&str>, path: &str) -> bool {
+    paths.contains(path) || paths.contains(format!("{path}/index.html").as_str())
+}
+
+/// Links from a page's Markdown to files and pages by path rather than `@/`.
+fn local_links(page: &Page, base_path: &str, paths: &HashSet<&str>) -> Vec<Diagnostic> {
+    let from = output_path(base_path, &page.meta.url);
+    page.outbound
+        .iter()
+        .filter_map(|(dest, range)| {
+            let target = link_target(dest, base_path, &from)?;
+            (!exists(paths, &target)).then(|| broken_local(page, dest, &target, range, paths))
+        })
+        .collect()
+}
+
+fn broken_local(
+    page: &Page,
+    dest: &str,
+    target: &str,
+    range: &Range<usize>,
+    paths: &HashSet<&str>,
+) -> Diagnostic {
+    let is_page = target.ends_with("index.html");
+    let help = match did_you_mean(target, paths.iter().copied()) {
+        Some(s) if !is_page => format!("did you mean /{s}?"),
+        _ if is_page => {
+            "link to pages with @/ and the file under content/, e.g. [text](@/about.md)".into()
+        }
+        _ => "put the file under static/ (a link to /images/x.png means static/images/x.png), or fix the path".into(),
+    };
+    let what = if is_page { "page" } else { "file" };
+    Diagnostic::error(
+        shown(&page.source),
+        format!("broken link: the site has no {what} at {dest}"),
+    )
+    .at(&page.text, range.clone())
+    .help(help)
+}
+
+/// Downloads in front matter must name files the site has.
+fn downloads(
+    file: &str,
+    text: &str,
+    list: Vec<&Download>,
+    base_path: &str,
+    paths: &HashSet<&str>,
+) -> Vec<Diagnostic> {
+    list.into_iter()
+        .filter_map(|d| {
+            let target = link_target(&d.file, base_path, "")?;
+            if exists(paths, &target) {
+                return None;
+            }
+            let written = d.file.strip_prefix(base_path).unwrap_or(&d.file);
+            let at = text
+                .find(written)
+                .map_or_else(|| opening_span(text), |i| i..i + written.len());
+            Some(
+                Diagnostic::error(file, format!("download not found: static/{target}"))
+                    .at(text, at)
+                    .help("put the file under static/ and give its path from there, e.g. file = \"/downloads/report.pdf\""),
+            )
+        })
+        .collect()
+}
+
+/// Pages that no link reaches from the home page, following every link in
+/// the rendered HTML (section lists, navigation, term pages, content).
+fn orphans(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
+    let reached = reachable(files, &site.base_path);
+    site.pages
+        .iter()
+        .filter(|p| !reached.contains(output_path(&site.base_path, &p.meta.url).as_str()))
+        .map(|p| {
+            Diagnostic::warning(
+                shown(&p.source),
+                "orphan page: no section list, menu or link leads to it",
+            )
+            .at(&p.text, opening_span(&p.text))
+            .help("link to it from a related page with [text](@/its/file.md), or move it into a section")
+        })
+        .collect()
+}
+
+/// Output paths reachable from `index.html`.
+fn reachable<'a>(files: &'a [OutputFile], base_path: &str) -> HashSet<&'a str> {
+    let html: std::collections::HashMap<&str, &[u8]> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut queue: VecDeque<&str> = VecDeque::new();
+    if let Some((&home, _)) = html.get_key_value("index.html") {
+        seen.insert(home);
+        queue.push_back(home);
+    }
+    while let Some(path) = queue.pop_front() {
+        let text = String::from_utf8_lossy(html.get(path).copied().unwrap_or_default());
+        for href in hrefs(&text) {
+            let Some(target) = link_target(href, base_path, path) else {
+                continue;
+            };
+            if let Some((&key, _)) = html.get_key_value(target.as_str()) {
+                if seen.insert(key) {
+                    queue.push_back(key);
+                }
+            }
+        }
+    }
+    seen
+}
+
+/// The values of `href="…"` attributes.
+fn hrefs(html: &str) -> impl Iterator<Item = &str> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_of_links() {
+        let t = |href, from| link_target(href, "/hr/", from);
+        assert_eq!(
+            t("/hr/images/a%20b.png", "x/index.html").as_deref(),
+            Some("images/a b.png")
+        );
+        assert_eq!(
+            t("/images/a.png", "x/index.html").as_deref(),
+            Some("images/a.png")
+        );
+        assert_eq!(
+            t("/hr/about/#team", "index.html").as_deref(),
+            Some("about/index.html")
+        );
+        assert_eq!(t("/hr/", "a/index.html").as_deref(), Some("index.html"));
+        assert_eq!(t("../b/", "a/index.html").as_deref(), Some("b/index.html"));
+        assert_eq!(
+            t("poster.pdf", "a/index.html").as_deref(),
+            Some("a/poster.pdf")
+        );
+        assert_eq!(t("../../x", "a/index.html"), None);
+        for other in [
+            "https://x.org/",
+            "//cdn.x/a",
+            "mailto:a@b.c",
+            "tel:+44",
+            "#top",
+            "?q=1",
+        ] {
+            assert_eq!(t(other, "index.html"), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn hrefs_are_found() {
+        let found: Vec<&str> =
+            hrefs(r#"<a href="/a/">x</a><link href="s.css"><a class="x" href="b">"#).collect();
+        assert_eq!(found, ["/a/", "s.css", "b"]);
+    }
+}
