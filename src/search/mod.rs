@@ -168,7 +168,7 @@ impl Default for SearchOptions {
                 FacetDef::new("settings", "setting", "Settings"),
             ],
             top_k: 6,
-            shard_budget: 40_000,
+            shard_budget: 60_000,
             doc_block: 5,
             summary_chars: 100,
             score_levels: 16,

@@ -221,7 +221,9 @@ fn split(
             end += 1;
         }
         let group = start..end;
-        let splittable = end - start > 1 && words[start].0.chars().count() > depth;
+        // Longer prefixes split any group of different words, even one led
+        // by a word that is its own prefix ("co" before "coat").
+        let splittable = words[start].0 != words[end - 1].0;
         if splittable && cost(&group) > budget {
             split(words, group, depth + 1, cost, budget, out);
         } else {
@@ -351,4 +353,36 @@ pub fn truncate(text: &str, max: usize) -> String {
     let head = &text[..cut];
     let head = head.rfind(char::is_whitespace).map_or(head, |i| &head[..i]);
     format!("{}…", head.trim_end_matches(|c: char| !c.is_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A word that is also the prefix of its group ("co" before "coat",
+    /// "come", …) must not stop the group from splitting.
+    #[test]
+    fn groups_led_by_their_own_prefix_still_split() {
+        let list = [
+            "co", "coat", "cob", "come", "cone", "cope", "copy", "core", "cost",
+        ];
+        let words: Vec<Word> = list
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.to_string(), i))
+            .collect();
+        let data: Vec<Stem> = (0..list.len()).map(|_| Stem::default()).collect();
+        let costs = Costs {
+            stems: vec![100; list.len()],
+            data: &data,
+            cards: Vec::new(),
+        };
+        let shards = pack(&words, &costs, 250);
+        assert!(shards.len() >= 4, "{shards:?}");
+        for r in &shards {
+            assert!(costs.of(&words[r.clone()]) <= 250, "{r:?} is over budget");
+        }
+        assert_eq!(shards.first().map(|r| r.start), Some(0));
+        assert_eq!(shards.last().map(|r| r.end), Some(list.len()));
+    }
 }
