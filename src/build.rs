@@ -39,7 +39,12 @@ pub struct BuildOptions {
     pub today: Option<Date>,
     /// Only check: do not look at the output folder.
     pub check_only: bool,
+    /// Also request every link to another website (`freda check --external`).
+    pub external: bool,
 }
+
+/// The error for `--external` when the HTTP client was left out of the build.
+pub const NO_EXTERNAL_LINKS: &str = "this freda was built without the external-links feature, so it cannot check external links; rebuild it with default features (cargo install freda, without --no-default-features)";
 
 /// What a finished build did.
 #[derive(Debug)]
@@ -102,6 +107,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 /// Runs every stage but the write, for `build` and for tests.
 pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
+    if opts.external && !cfg!(feature = "external-links") {
+        return Err(BuildError::Other(anyhow::anyhow!(NO_EXTERNAL_LINKS)));
+    }
     let mut config = Config::load(&opts.root).map_err(BuildError::Site)?;
     if let Some(url) = &opts.base_url {
         config.base_url.clone_from(url);
@@ -148,6 +156,9 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         strict: opts.strict,
     };
     ds.extend(check::check_site(&site, checks));
+    if opts.external {
+        ds.extend(external_links(&site, &opts.root));
+    }
     let review = check::review_report(&site, checks.today);
     if ds.has_errors() {
         return Err(BuildError::Site(ds));
@@ -182,6 +193,18 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
             Err(BuildError::Site(ds))
         }
     }
+}
+
+/// `--external`: requests every link to another website (see [`crate::external`]).
+#[cfg(feature = "external-links")]
+fn external_links(site: &content::Site, root: &Path) -> Vec<Diagnostic> {
+    let cfg = &site.config.check.external;
+    crate::external::check_external(site, root, cfg, std::time::SystemTime::now())
+}
+
+#[cfg(not(feature = "external-links"))]
+fn external_links(_site: &content::Site, _root: &Path) -> Vec<Diagnostic> {
+    Vec::new()
 }
 
 /// The logo must be a file in the site's `static/` folder (or the theme's).

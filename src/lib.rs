@@ -9,6 +9,8 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+#[cfg(feature = "external-links")]
+pub mod external;
 pub mod lint;
 pub mod markdown;
 pub mod output;

@@ -83,6 +83,10 @@ enum Command {
         /// Also print a table of pages by owner and review status, for a governance meeting
         #[arg(long)]
         report: bool,
+        /// Also request every http(s) link to other websites and warn about broken ones
+        /// (uses the network; settings in [check.external] in site.toml)
+        #[arg(long)]
+        external: bool,
         /// Measure review dates against this date instead of today (YYYY-MM-DD)
         #[arg(long, value_name = "DATE", hide = true)]
         today: Option<String>,
@@ -149,6 +153,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             format,
             drafts,
             report,
+            external,
             today,
         } => {
             let opts = BuildOptions {
@@ -157,6 +162,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 strict,
                 today: parse_today(today)?,
                 check_only: true,
+                external,
                 ..BuildOptions::default()
             };
             Ok(run_check(&opts, deny_warnings, format, report))

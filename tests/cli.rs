@@ -168,3 +168,16 @@ fn refuses_dangerous_output_folders_even_with_force() {
     }
     assert!(site.path().join("content/about.md").is_file());
 }
+
+#[cfg(not(feature = "external-links"))]
+#[test]
+fn external_needs_the_http_client_feature() {
+    let site = fixture("sites", "governance");
+    let out = freda(site.path(), &["check", "--external"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("error: this freda was built without the external-links feature"),
+        "{}",
+        stderr(&out)
+    );
+}

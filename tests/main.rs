@@ -4,5 +4,7 @@
 mod check;
 mod cli;
 mod common;
+#[cfg(feature = "external-links")]
+mod external;
 mod invalid;
 mod sites;
