@@ -80,6 +80,8 @@ pub struct Rendered {
     pub output_dir: PathBuf,
     /// Owners and review status of every page.
     pub review: Vec<check::ReviewRow>,
+    /// Readability of every page with enough prose, hardest first.
+    pub readability: Vec<crate::readability::Score>,
 }
 
 /// Builds the site and writes it atomically.
@@ -186,6 +188,7 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
                 diagnostics: ds,
                 output_dir,
                 review,
+                readability: crate::readability::scores(&site),
             })
         }
         Err(errors) => {

@@ -63,6 +63,7 @@ pub fn check_site(site: &Site, opts: CheckOptions) -> Vec<Diagnostic> {
             out.extend(case_study_headings(page));
         }
     }
+    out.extend(crate::readability::check(site));
     out
 }
 

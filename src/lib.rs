@@ -14,6 +14,7 @@ pub mod external;
 pub mod lint;
 pub mod markdown;
 pub mod output;
+pub mod readability;
 pub mod relative;
 pub mod render;
 pub mod scaffold;

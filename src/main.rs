@@ -83,6 +83,9 @@ enum Command {
         /// Also print a table of pages by owner and review status, for a governance meeting
         #[arg(long)]
         report: bool,
+        /// Also print the Flesch reading ease and estimated reading age of every page
+        #[arg(long)]
+        readability: bool,
         /// Also request every http(s) link to other websites and warn about broken ones
         /// (uses the network; settings in [check.external] in site.toml)
         #[arg(long)]
@@ -153,6 +156,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             format,
             drafts,
             report,
+            readability,
             external,
             today,
         } => {
@@ -165,7 +169,11 @@ fn run(cli: Cli) -> Result<u8, String> {
                 external,
                 ..BuildOptions::default()
             };
-            Ok(run_check(&opts, deny_warnings, format, report))
+            let tables = Tables {
+                report,
+                readability,
+            };
+            Ok(run_check(&opts, deny_warnings, format, tables))
         }
         Command::New {
             kind,
@@ -218,13 +226,24 @@ fn parse_today(today: Option<String>) -> Result<Option<Date>, String> {
     }
 }
 
+/// Tables `freda check` can print besides its findings.
+struct Tables {
+    /// Pages by owner and review status (`--report`).
+    report: bool,
+    /// Readability of every page (`--readability`).
+    readability: bool,
+}
+
 /// Runs the checks and prints them; returns the exit code.
-fn run_check(opts: &BuildOptions, deny_warnings: bool, format: Format, report: bool) -> u8 {
+fn run_check(opts: &BuildOptions, deny_warnings: bool, format: Format, tables: Tables) -> u8 {
     let (ds, pages) = match build::render_only(opts) {
         Ok(r) => {
             let pages = r.files.iter().filter(|f| f.path.ends_with(".html")).count();
-            if report {
+            if tables.report {
                 print!("{}", freda::check::report_table(&r.review));
+            }
+            if tables.readability {
+                print!("{}", freda::readability::table(&r.readability));
             }
             (r.diagnostics, Some(pages))
         }

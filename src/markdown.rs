@@ -76,6 +76,8 @@ pub struct Rendered {
     pub sections: Vec<TextSection>,
     /// Internal links: target path under `content/`, `#anchor` if any, and byte range in the file.
     pub links: Vec<(String, Option<String>, Range<usize>)>,
+    /// Words, sentences and syllables of the prose, for readability.
+    pub prose: crate::readability::Prose,
     /// Other link and image destinations (`https://…`, `/images/x.png`,
     /// `mailto:…`; not `@/` links or bare `#anchors`) and their byte ranges.
     pub outbound: Vec<(String, Range<usize>)>,
@@ -145,6 +147,7 @@ impl Markdown {
             sections: pass.sections,
             links: pass.targets,
             outbound: pass.outbound,
+            prose: pass.prose,
             diagnostics: pass.diagnostics,
         }
     }
@@ -249,6 +252,9 @@ struct Pass<'a> {
     targets: Vec<(String, Option<String>, Range<usize>)>,
     /// Other destinations and where they are.
     outbound: Vec<(String, Range<usize>)>,
+    /// Readability counts, and the text of the block being read.
+    prose: crate::readability::Prose,
+    block: String,
     raw_html: bool,
     diagnostics: Vec<Diagnostic>,
 }
@@ -293,6 +299,8 @@ impl<'a> Pass<'a> {
             lint: true,
             targets: Vec::new(),
             outbound: Vec::new(),
+            prose: crate::readability::Prose::default(),
+            block: String::new(),
             raw_html: false,
             diagnostics: Vec::new(),
         }
@@ -420,6 +428,8 @@ impl<'a> Pass<'a> {
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
             ) => {
                 self.add_text(" ");
+                self.prose.add_block(&self.block);
+                self.block.clear();
                 vec![e]
             }
             other => vec![other],
@@ -537,6 +547,7 @@ impl<'a> Pass<'a> {
         if let Some(section) = self.sections.last_mut() {
             section.text.push_str(t);
         }
+        self.block.push_str(t);
     }
 
     /// Folds white space in the collected text and counts the words.

@@ -44,6 +44,7 @@ pub fn render_markdown(site: &mut Site, md: &Markdown) -> Vec<Diagnostic> {
         page.text_sections = r.sections;
         page.links_to = r.links;
         page.outbound = r.outbound;
+        page.prose = r.prose;
         found.lock().map(|mut f| f.extend(ds)).ok();
     });
     site.sections

@@ -616,6 +616,7 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
         text_sections: Vec::new(),
         links_to: Vec::new(),
         outbound: Vec::new(),
+        prose: Default::default(),
         text: std::mem::take(&mut parsed.text),
     });
 }

@@ -478,6 +478,9 @@ pub struct Page {
     /// [`crate::markdown::Rendered::outbound`]), filled by the markdown stage.
     #[serde(skip)]
     pub outbound: Vec<(String, std::ops::Range<usize>)>,
+    /// Readability counts of the body, filled by the markdown stage.
+    #[serde(skip)]
+    pub prose: crate::readability::Prose,
 }
 
 /// A folder of content, with its optional `_index.md`.
