@@ -8,6 +8,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use anstyle::{AnsiColor, Color, Style};
+
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -148,33 +150,103 @@ pub fn count_of(n: usize, word: &str) -> String {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// Terminal styles for the parts of a diagnostic; [`Palette::PLAIN`] has none.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    /// `path:line:col`.
+    pub location: Style,
+    /// The word "error".
+    pub error: Style,
+    /// The word "warning".
+    pub warning: Style,
+    /// The word "note".
+    pub note: Style,
+    /// Line numbers, `|` and the caret line.
+    pub gutter: Style,
+    /// The word "help".
+    pub help: Style,
+}
+
+impl Palette {
+    /// No styling: what files, pipes and tests get.
+    pub const PLAIN: Palette = Palette {
+        location: Style::new(),
+        error: Style::new(),
+        warning: Style::new(),
+        note: Style::new(),
+        gutter: Style::new(),
+        help: Style::new(),
+    };
+
+    /// Colours in the style of rustc: bold red errors, yellow warnings.
+    pub const COLOUR: Palette = Palette {
+        location: Style::new().bold(),
+        error: Style::new()
+            .bold()
+            .fg_color(Some(Color::Ansi(AnsiColor::Red))),
+        warning: Style::new()
+            .bold()
+            .fg_color(Some(Color::Ansi(AnsiColor::Yellow))),
+        note: Style::new()
+            .bold()
+            .fg_color(Some(Color::Ansi(AnsiColor::Cyan))),
+        gutter: Style::new()
+            .bold()
+            .fg_color(Some(Color::Ansi(AnsiColor::Blue))),
+        help: Style::new()
+            .bold()
+            .fg_color(Some(Color::Ansi(AnsiColor::Green))),
+    };
+
+    fn severity(&self, s: Severity) -> Style {
+        match s {
+            Severity::Error => self.error,
+            Severity::Warning => self.warning,
+            Severity::Note => self.note,
+        }
+    }
+}
+
+impl Diagnostic {
+    /// Writes the diagnostic with the palette's styles.
+    fn write(&self, f: &mut dyn fmt::Write, p: &Palette) -> fmt::Result {
         let kind = self.severity.name();
+        let (loc_s, kind_s, gut) = (p.location, p.severity(self.severity), p.gutter);
         match &self.location {
             Some(loc) => {
                 writeln!(
                     f,
-                    "{}:{}:{}: {kind}: {}",
+                    "{loc_s}{}:{}:{}:{loc_s:#} {kind_s}{kind}{kind_s:#}: {}",
                     self.path, loc.line, loc.col, self.message
                 )?;
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
-                writeln!(f, " {num} | {}", loc.source_line)?;
+                writeln!(f, "{gut} {num} |{gut:#} {}", loc.source_line)?;
                 let lead: String = loc
                     .source_line
                     .chars()
                     .take(loc.col - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                writeln!(f, " {pad} | {lead}{}", "^".repeat(loc.width))?;
+                let caret = "^".repeat(loc.width);
+                writeln!(f, "{gut} {pad} |{gut:#} {lead}{kind_s}{caret}{kind_s:#}")?;
             }
-            None => writeln!(f, "{}: {kind}: {}", self.path, self.message)?,
+            None => writeln!(
+                f,
+                "{loc_s}{}:{loc_s:#} {kind_s}{kind}{kind_s:#}: {}",
+                self.path, self.message
+            )?,
         }
         if let Some(help) = &self.help {
-            writeln!(f, "  help: {help}")?;
+            writeln!(f, "  {}help{:#}: {help}", p.help, p.help)?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, &Palette::PLAIN)
     }
 }
 
@@ -229,7 +301,22 @@ impl Diagnostics {
 
     /// Renders every diagnostic, sorted, one after another.
     pub fn render(&self) -> String {
-        self.sorted().iter().map(|d| d.to_string()).collect()
+        self.render_with(&Palette::PLAIN)
+    }
+
+    /// Every diagnostic, sorted, grouped by file (a blank line between
+    /// files), with the palette's styles.
+    pub fn render_with(&self, palette: &Palette) -> String {
+        let mut out = String::new();
+        let mut last: Option<&str> = None;
+        for d in self.sorted() {
+            if last.is_some_and(|l| l != d.path) {
+                out.push('\n');
+            }
+            last = Some(&d.path);
+            d.write(&mut out, palette).ok();
+        }
+        out
     }
 }
 
@@ -362,6 +449,24 @@ mod tests {
             d.to_string(),
             "content/a.md:2:8: error: unknown type\n 2 | type = \"case-stdy\"\n   |        ^^^^^^^^^^^\n  help: did you mean \"case-study\"?\n"
         );
+    }
+
+    #[test]
+    fn renders_grouped_by_file_and_coloured_on_request() {
+        let mut ds = Diagnostics::new();
+        ds.push(Diagnostic::warning("content/b.md", "two"));
+        ds.push(Diagnostic::error("content/a.md", "one").at("x = 1\n", 0..1));
+        ds.push(Diagnostic::note("content/b.md", "three"));
+        assert_eq!(
+            ds.render(),
+            "content/a.md:1:1: error: one\n 1 | x = 1\n   | ^\n\ncontent/b.md: warning: two\ncontent/b.md: note: three\n"
+        );
+        let colour = ds.render_with(&Palette::COLOUR);
+        assert!(
+            colour.contains("\x1b[1m\x1b[31merror\x1b[0m: one"),
+            "{colour:?}"
+        );
+        assert!(!ds.render().contains('\x1b'));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use freda::build::{self, BuildError, BuildOptions};
 use freda::content::date::Date;
-use freda::diagnostics::count_of;
+use freda::diagnostics::{count_of, Palette};
 use freda::scaffold::{self, NewKind, NewOptions};
 
 /// freda turns a folder of Markdown about human rights in care into an
@@ -121,7 +121,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprint!("{message}");
+            anstream::eprint!("{message}");
             ExitCode::from(1)
         }
     }
@@ -195,7 +195,7 @@ fn run(cli: Cli) -> Result<u8, String> {
 fn run_build(opts: &BuildOptions) -> Result<(), String> {
     match build::build(opts) {
         Ok(report) => {
-            eprint!("{}", report.diagnostics.render());
+            anstream::eprint!("{}", report.diagnostics.render_with(&Palette::COLOUR));
             eprintln!("{}", build::summary(&report, &opts.root));
             Ok(())
         }
@@ -208,7 +208,7 @@ fn run_build(opts: &BuildOptions) -> Result<(), String> {
             };
             Err(format!(
                 "{}error: the site was not built: {}{warnings}; the output folder was not changed\n",
-                ds.render(),
+                ds.render_with(&Palette::COLOUR),
                 count_of(e, "error")
             ))
         }
@@ -255,7 +255,7 @@ fn run_check(opts: &BuildOptions, deny_warnings: bool, format: Format, tables: T
     };
     match format {
         Format::Human => {
-            eprint!("{}", ds.render());
+            anstream::eprint!("{}", ds.render_with(&Palette::COLOUR));
             eprintln!("{}", ds.summary(pages));
         }
         Format::Json => println!("{}", ds.to_json()),

@@ -77,6 +77,25 @@ fn github_annotations() {
 }
 
 #[test]
+fn colour_on_a_terminal_only() {
+    let site = fixture("sites", "governance");
+    let plain = check(site.path(), &[]);
+    assert!(
+        !stderr(&plain).contains('\x1b'),
+        "NO_COLOR and a pipe: no colour"
+    );
+    let forced = std::process::Command::new(env!("CARGO_BIN_EXE_freda"))
+        .args(["check", TODAY[0], TODAY[1]])
+        .current_dir(site.path())
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    let text = stderr(&forced);
+    assert!(text.contains("\x1b[1m\x1b[33mwarning\x1b[0m"), "{text}");
+}
+
+#[test]
 fn the_starter_is_clean() {
     let site = starter();
     let out = check(site.path(), &["--strict", "--deny-warnings"]);

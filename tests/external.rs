@@ -192,6 +192,7 @@ content/a.md:11:36: warning: external link could not connect (connection refused
  11 | Also [a blocked site][skipped] and [a closed port][refused].
     |                                    ^^^^^^^^^^^^^^^^^^^^^^^^
   help: check the address for typos; if the site has moved or closed, update or remove the link
+
 content/b.md:5:5: warning: external link returned 404 Not Found: {base}/gone
  5 | The [same old report][gone] again.
    |     ^^^^^^^^^^^^^^^^^^^^^^^
