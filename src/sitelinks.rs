@@ -184,7 +184,8 @@ fn downloads(
 }
 
 /// Pages that no link reaches from the home page, following every link in
-/// the rendered HTML (section lists, navigation, term pages, content).
+/// the rendered HTML (section lists, navigation, term pages, content) except
+/// those of the browse and search pages, which list every page by design.
 fn orphans(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
     let reached = reachable(files, &site.base_path);
     site.pages
@@ -201,6 +202,10 @@ fn orphans(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Generated pages that link to every page: reaching a page only through
+/// them does not make it part of the site's structure.
+const EXHAUSTIVE: [&str; 2] = ["browse/", "search/"];
+
 /// Output paths reachable from `index.html`.
 fn reachable<'a>(files: &'a [OutputFile], base_path: &str) -> HashSet<&'a str> {
     let html: std::collections::HashMap<&str, &[u8]> = files
@@ -215,6 +220,9 @@ fn reachable<'a>(files: &'a [OutputFile], base_path: &str) -> HashSet<&'a str> {
         queue.push_back(home);
     }
     while let Some(path) = queue.pop_front() {
+        if EXHAUSTIVE.iter().any(|p| path.starts_with(p)) {
+            continue;
+        }
         let text = String::from_utf8_lossy(html.get(path).copied().unwrap_or_default());
         for href in hrefs(&text) {
             let Some(target) = link_target(href, base_path, path) else {

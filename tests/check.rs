@@ -121,3 +121,45 @@ fn invalid_sites_fail_check_too() {
         stderr(&out)
     );
 }
+
+/// Runs `freda check` on one folder of `tests/sites_check/` (with the
+/// options in its `args.txt`, if any) and returns its standard error and
+/// exit code in the form of its `expected.txt`.
+fn check_fixture(name: &str) -> String {
+    let site = fixture("sites_check", name);
+    let args = std::fs::read_to_string(site.path().join("args.txt")).unwrap_or_default();
+    let extra: Vec<&str> = args.split_whitespace().collect();
+    let out = check(site.path(), &extra);
+    format!("{}exit code: {:?}\n", stderr(&out), out.status.code())
+}
+
+/// One fixture per rule: each fires exactly its own message at the right
+/// `file:line:col`, and nothing else. `FREDA_BLESS=1` rewrites `expected.txt`.
+#[test]
+fn each_rule_fires_on_its_own_fixture() {
+    let root = repo().join("tests/sites_check");
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 20, "a fixture per rule: {names:?}");
+    let mut failures = Vec::new();
+    for name in &names {
+        let got = check_fixture(name);
+        let path = root.join(name).join("expected.txt");
+        if std::env::var_os("FREDA_BLESS").is_some() {
+            std::fs::write(&path, &got).unwrap();
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        let findings = got.lines().filter(|l| l.starts_with("content/")).count();
+        if got != expected || findings != 1 {
+            failures.push(format!(
+                "{name} ({findings} findings):\n--- expected\n{expected}--- got\n{got}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
