@@ -138,7 +138,9 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     }
     let drafts = opts.drafts || config.build.drafts;
     let language = config.language.clone();
+    let mut laps = Laps::from_env();
     let (site, mut ds) = content::load(&opts.root, config, LoadOptions { drafts });
+    laps.lap("load content");
     let theme = match templates::load(&opts.root, &language) {
         Ok(t) => Some(t),
         Err(more) => {
@@ -152,7 +154,9 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     if let Some(d) = missing_logo(&opts.root, &site.config, &theme) {
         ds.push(d);
     }
+    laps.lap("load theme");
     ds.extend(render::render_markdown(&mut site, &Markdown::new()));
+    laps.lap("markdown");
     let checks = CheckOptions {
         today: opts.today.unwrap_or_else(Date::today),
         strict: opts.strict,
@@ -162,6 +166,7 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         ds.extend(external_links(&site, &opts.root));
     }
     let review = check::review_report(&site, checks.today);
+    laps.lap("checks");
     if ds.has_errors() {
         return Err(BuildError::Site(ds));
     }
@@ -179,7 +184,9 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     }
     match files {
         Ok(files) => {
+            laps.lap("render");
             ds.extend(crate::sitelinks::check_output(&site, &files));
+            laps.lap("link checks");
             if ds.has_errors() {
                 return Err(BuildError::Site(ds));
             }
@@ -208,6 +215,21 @@ fn external_links(site: &content::Site, root: &Path) -> Vec<Diagnostic> {
 #[cfg(not(feature = "external-links"))]
 fn external_links(_site: &content::Site, _root: &Path) -> Vec<Diagnostic> {
     Vec::new()
+}
+
+/// Phase timings on standard error when `FREDA_TIMINGS` is set, for profiling.
+struct Laps(Option<std::time::Instant>);
+
+impl Laps {
+    fn from_env() -> Laps {
+        Laps(std::env::var_os("FREDA_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, what: &str) {
+        if let Some(start) = self.0.replace(std::time::Instant::now()) {
+            eprintln!("timing: {what}: {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
 }
 
 /// The logo must be a file in the site's `static/` folder (or the theme's).
