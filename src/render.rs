@@ -207,7 +207,6 @@ struct Card<'a> {
     date: Option<String>,
     date_display: Option<&'a str>,
     status: Status,
-    taxonomies: &'a [crate::content::page::PageTaxonomy],
 }
 
 fn card(p: &Page) -> Card<'_> {
@@ -220,7 +219,6 @@ fn card(p: &Page) -> Card<'_> {
         date: p.meta.date.map(|d| d.to_string()),
         date_display: p.meta.date_display.as_deref(),
         status: p.meta.status,
-        taxonomies: &p.taxonomies,
     }
 }
 
