@@ -82,6 +82,8 @@ pub struct Rendered {
     pub review: Vec<check::ReviewRow>,
     /// Readability of every page with enough prose, hardest first.
     pub readability: Vec<crate::readability::Score>,
+    /// HTML pages the site has (also when only some were rendered, for `check`).
+    pub pages: usize,
 }
 
 /// Builds the site and writes it atomically.
@@ -176,6 +178,7 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         &theme,
         render::RenderOptions {
             relative: opts.relative,
+            hubs_only: opts.check_only,
         },
         bar.as_ref(),
     );
@@ -190,7 +193,16 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
             if ds.has_errors() {
                 return Err(BuildError::Site(ds));
             }
+            let html = files.iter().filter(|f| f.path.ends_with(".html")).count();
+            // `check` renders neither pages nor term pages.
+            let terms: usize = site.taxonomies.iter().map(|t| t.terms.len()).sum();
+            let unrendered = if opts.check_only {
+                site.pages.len() + terms
+            } else {
+                0
+            };
             Ok(Rendered {
+                pages: html + unrendered,
                 files,
                 diagnostics: ds,
                 output_dir,
@@ -226,8 +238,12 @@ impl Laps {
     }
 
     fn lap(&mut self, what: &str) {
-        if let Some(start) = self.0.replace(std::time::Instant::now()) {
-            eprintln!("timing: {what}: {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
+        if let Some(start) = self.0.as_mut() {
+            eprintln!(
+                "timing: {what}: {:.0} ms",
+                start.elapsed().as_secs_f64() * 1000.0
+            );
+            *start = std::time::Instant::now();
         }
     }
 }

@@ -238,7 +238,7 @@ struct Tables {
 fn run_check(opts: &BuildOptions, deny_warnings: bool, format: Format, tables: Tables) -> u8 {
     let (ds, pages) = match build::render_only(opts) {
         Ok(r) => {
-            let pages = r.files.iter().filter(|f| f.path.ends_with(".html")).count();
+            let pages = r.pages;
             if tables.report {
                 print!("{}", freda::check::report_table(&r.review));
             }

@@ -215,8 +215,12 @@ impl Markdown {
 /// Escapes the five characters that matter in HTML text and attributes.
 /// Tera's default also escapes `/`, which bloats every URL for no safety gain.
 pub fn escape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
+    let Some(first) = input.find(['&', '<', '>', '"', '\'']) else {
+        return input.to_owned();
+    };
+    let mut out = String::with_capacity(input.len() + 16);
+    out.push_str(&input[..first]);
+    for c in input[first..].chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -29,12 +29,11 @@ impl Prose {
     pub fn add_block(&mut self, text: &str) {
         let mut words_in_sentence = 0;
         for word in text.split_whitespace() {
-            let letters: String = word.chars().filter(|c| c.is_alphabetic()).collect();
-            if letters.is_empty() {
+            if !word.chars().any(char::is_alphabetic) {
                 continue;
             }
             self.words += 1;
-            self.syllables += syllables(&letters);
+            self.syllables += syllables(word);
             words_in_sentence += 1;
             if ends_sentence(word) {
                 self.sentences += 1;
@@ -77,23 +76,28 @@ fn ends_sentence(word: &str) -> bool {
 }
 
 /// Syllables in an English word: groups of vowels (y counts after the first
-/// letter), less a silent final "e", at least one.
+/// letter), less a silent final "e", at least one. Letters only; no
+/// allocation, as it runs on every word of every page.
 pub fn syllables(word: &str) -> usize {
-    let w: Vec<char> = word.to_lowercase().chars().collect();
-    let vowel = |i: usize| matches!(w[i], 'a' | 'e' | 'i' | 'o' | 'u') || (w[i] == 'y' && i > 0);
     let mut count = 0;
-    let mut prev = false;
-    for i in 0..w.len() {
-        let v = vowel(i);
-        if v && !prev {
+    // The last three letters, newest last, and whether each was a vowel.
+    let mut last = [('\0', false); 3];
+    for (i, c) in word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .map(|c| c.to_ascii_lowercase())
+        .enumerate()
+    {
+        let vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u') || (c == 'y' && i > 0);
+        if vowel && !last[2].1 {
             count += 1;
         }
-        prev = v;
+        last = [last[1], last[2], (c, vowel)];
     }
-    let n = w.len();
+    let [(_, v3), (c2, v2), (c1, _)] = last;
     // "table", "little": a final "le" after a consonant is a syllable.
-    let consonant_le = n > 2 && w[n - 2] == 'l' && !vowel(n - 3);
-    let silent_e = n > 2 && w[n - 1] == 'e' && !vowel(n - 2) && !consonant_le;
+    let consonant_le = c2 == 'l' && !v3;
+    let silent_e = last[0].0 != '\0' && c1 == 'e' && !v2 && !consonant_le;
     if silent_e && count > 1 {
         count -= 1;
     }

@@ -115,12 +115,19 @@ pub fn render_site(
     opts: RenderOptions,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let index = search::build_index_with(
-        &search::site::docs(site),
-        &search::site::options(site, opts.relative),
-    );
+    let index = if opts.hubs_only {
+        search::SearchIndex::default()
+    } else {
+        search::build_index_with(
+            &search::site::docs(site),
+            &search::site::options(site, opts.relative),
+        )
+    };
     let shared = Shared::new(site, theme, opts, &index);
-    let jobs = jobs(site);
+    let mut jobs = jobs(site);
+    if opts.hubs_only {
+        jobs.retain(|j| !matches!(j, Job::Page(_) | Job::Term(..)));
+    }
     if let Some(p) = progress {
         p.set_length(jobs.len() as u64);
     }
@@ -227,6 +234,10 @@ fn card(p: &Page) -> Card<'_> {
 pub struct RenderOptions {
     /// Make every link relative to its page (`--relative`).
     pub relative: bool,
+    /// For `freda check`: render only the home, section and taxonomy pages
+    /// (not pages or term pages), with no search index; the link checks
+    /// need no more.
+    pub hubs_only: bool,
 }
 
 /// What every job reads: the site, the theme, and values computed once.

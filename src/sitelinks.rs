@@ -5,7 +5,7 @@
 //! They run after rendering, against the list of output files, so a link is
 //! good exactly when the file it names will be written.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
 
 use crate::content::frontmatter::{opening_span, Download};
@@ -14,9 +14,17 @@ use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::output::OutputFile;
 use crate::render::output_path;
 
-/// Every check in this module.
+/// Every check in this module. `files` may lack the pages' own HTML (as
+/// `freda check` renders only the pages that list others); the pages'
+/// output paths count as written either way.
 pub fn check_output(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let page_paths: Vec<String> = site
+        .pages
+        .iter()
+        .map(|p| output_path(&site.base_path, &p.meta.url))
+        .collect();
+    let mut paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    paths.extend(page_paths.iter().map(String::as_str));
     let mut out = Vec::new();
     for page in &site.pages {
         out.extend(local_links(page, &site.base_path, &paths));
@@ -40,7 +48,7 @@ pub fn check_output(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
             ));
         }
     }
-    out.extend(orphans(site, files));
+    out.extend(orphans(site, files, &page_paths));
     out
 }
 
@@ -183,15 +191,44 @@ fn downloads(
         .collect()
 }
 
-/// Pages that no link reaches from the home page, following every link in
-/// the rendered HTML (section lists, navigation, term pages, content) except
-/// those of the browse and search pages, which list every page by design.
-fn orphans(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
-    let reached = reachable(files, &site.base_path);
-    site.pages
+/// Pages that no link reaches from the home page. Links are followed in
+/// the rendered HTML of the home, section and taxonomy pages (their lists,
+/// menus and footers); a term page leads to its pages, and a page to what
+/// its Markdown links to. So `check`, which renders no more than that, and
+/// `build` agree. The browse and search pages list every page by design,
+/// so they are not followed.
+fn orphans(site: &Site, files: &[OutputFile], page_paths: &[String]) -> Vec<Diagnostic> {
+    let pages: HashMap<&str, &Page> = page_paths
         .iter()
-        .filter(|p| !reached.contains(output_path(&site.base_path, &p.meta.url).as_str()))
-        .map(|p| {
+        .map(String::as_str)
+        .zip(&site.pages)
+        .collect();
+    let hubs: HashMap<&str, &[u8]> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html") && !pages.contains_key(f.path.as_str()))
+        .filter(|f| !EXHAUSTIVE.iter().any(|p| f.path.starts_with(p)))
+        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .collect();
+    let urls = source_urls(site);
+    let terms = term_pages(site, page_paths);
+    let links = |path: &str| -> Vec<String> {
+        if let Some(page) = pages.get(path) {
+            return page_links(page, &urls, &site.base_path, path);
+        }
+        if let Some(listed) = terms.get(path) {
+            return listed.clone();
+        }
+        let html = String::from_utf8_lossy(hubs.get(path).copied().unwrap_or_default());
+        hrefs(&html)
+            .filter_map(|h| link_target(h, &site.base_path, path))
+            .collect()
+    };
+    let reached = reachable("index.html", links);
+    page_paths
+        .iter()
+        .zip(&site.pages)
+        .filter(|(path, _)| !reached.contains(path.as_str()))
+        .map(|(_, p)| {
             Diagnostic::warning(
                 shown(&p.source),
                 "orphan page: no section list, menu or link leads to it",
@@ -206,32 +243,54 @@ fn orphans(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
 /// them does not make it part of the site's structure.
 const EXHAUSTIVE: [&str; 2] = ["browse/", "search/"];
 
-/// Output paths reachable from `index.html`.
-fn reachable<'a>(files: &'a [OutputFile], base_path: &str) -> HashSet<&'a str> {
-    let html: std::collections::HashMap<&str, &[u8]> = files
+/// The output paths of the pages each term page lists, by the term page's path.
+fn term_pages(site: &Site, page_paths: &[String]) -> HashMap<String, Vec<String>> {
+    site.taxonomies
         .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| (f.path.as_str(), f.contents.as_slice()))
-        .collect();
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut queue: VecDeque<&str> = VecDeque::new();
-    if let Some((&home, _)) = html.get_key_value("index.html") {
-        seen.insert(home);
-        queue.push_back(home);
-    }
+        .flat_map(|t| &t.terms)
+        .map(|t| {
+            let listed = t.pages.iter().filter_map(|&i| page_paths.get(i).cloned());
+            (output_path(&site.base_path, &t.url), listed.collect())
+        })
+        .collect()
+}
+
+/// URL of every page and section by source path under `content/`.
+fn source_urls(site: &Site) -> HashMap<&str, &str> {
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (p.source.as_str(), p.meta.url.as_str()));
+    let sections = site
+        .sections
+        .iter()
+        .filter_map(|s| Some((s.source.as_deref()?, s.meta.url.as_str())));
+    pages.chain(sections).collect()
+}
+
+/// Output paths a page's Markdown links to.
+fn page_links(page: &Page, urls: &HashMap<&str, &str>, base_path: &str, from: &str) -> Vec<String> {
+    let internal = page
+        .links_to
+        .iter()
+        .filter_map(|(src, _, _)| urls.get(src.as_str()))
+        .filter_map(|url| link_target(url, base_path, from));
+    let other = page
+        .outbound
+        .iter()
+        .filter_map(|(dest, _)| link_target(dest, base_path, from));
+    internal.chain(other).collect()
+}
+
+/// Every path reachable from `start`, given each path's links.
+fn reachable(start: &str, links: impl Fn(&str) -> Vec<String>) -> HashSet<String> {
+    let mut seen: HashSet<String> = HashSet::from([start.to_string()]);
+    let mut queue: VecDeque<String> = VecDeque::from([start.to_string()]);
     while let Some(path) = queue.pop_front() {
-        if EXHAUSTIVE.iter().any(|p| path.starts_with(p)) {
-            continue;
-        }
-        let text = String::from_utf8_lossy(html.get(path).copied().unwrap_or_default());
-        for href in hrefs(&text) {
-            let Some(target) = link_target(href, base_path, path) else {
-                continue;
-            };
-            if let Some((&key, _)) = html.get_key_value(target.as_str()) {
-                if seen.insert(key) {
-                    queue.push_back(key);
-                }
+        for target in links(&path) {
+            if !seen.contains(&target) {
+                seen.insert(target.clone());
+                queue.push_back(target);
             }
         }
     }
