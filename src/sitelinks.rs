@@ -14,17 +14,19 @@ use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::output::OutputFile;
 use crate::render::output_path;
 
-/// Every check in this module. `files` may lack the pages' own HTML (as
-/// `freda check` renders only the pages that list others); the pages'
-/// output paths count as written either way.
+/// Every check in this module. `files` may lack the HTML of pages and term
+/// pages (`freda check` does not render them); their output paths count as
+/// written either way.
 pub fn check_output(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
     let page_paths: Vec<String> = site
         .pages
         .iter()
         .map(|p| output_path(&site.base_path, &p.meta.url))
         .collect();
+    let terms = term_pages(site, &page_paths);
     let mut paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     paths.extend(page_paths.iter().map(String::as_str));
+    paths.extend(terms.keys().map(String::as_str));
     let mut out = Vec::new();
     for page in &site.pages {
         out.extend(local_links(page, &site.base_path, &paths));
@@ -48,7 +50,7 @@ pub fn check_output(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
             ));
         }
     }
-    out.extend(orphans(site, files, &page_paths));
+    out.extend(orphans(site, files, &page_paths, &terms));
     out
 }
 
@@ -197,7 +199,12 @@ fn downloads(
 /// its Markdown links to. So `check`, which renders no more than that, and
 /// `build` agree. The browse and search pages list every page by design,
 /// so they are not followed.
-fn orphans(site: &Site, files: &[OutputFile], page_paths: &[String]) -> Vec<Diagnostic> {
+fn orphans(
+    site: &Site,
+    files: &[OutputFile],
+    page_paths: &[String],
+    terms: &HashMap<String, Vec<String>>,
+) -> Vec<Diagnostic> {
     let pages: HashMap<&str, &Page> = page_paths
         .iter()
         .map(String::as_str)
@@ -210,7 +217,6 @@ fn orphans(site: &Site, files: &[OutputFile], page_paths: &[String]) -> Vec<Diag
         .map(|f| (f.path.as_str(), f.contents.as_slice()))
         .collect();
     let urls = source_urls(site);
-    let terms = term_pages(site, page_paths);
     let links = |path: &str| -> Vec<String> {
         if let Some(page) = pages.get(path) {
             return page_links(page, &urls, &site.base_path, path);

@@ -163,3 +163,23 @@ fn each_rule_fires_on_its_own_fixture() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `check` renders no term pages, but links to them by path are good.
+#[test]
+fn links_by_path_to_term_pages_are_good() {
+    let site = fixture("sites", "governance");
+    std::fs::write(
+        site.path().join("content/tagged.md"),
+        "+++\ntitle = \"Tagged\"\nsummary = \"A page with a topic.\"\n\n[taxonomies]\ntopics = [\"restraint\"]\n+++\nMore in [the restraint topic](/topics/restraint/) and [all topics](/topics/).\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("content/_index.md"),
+        "+++\ntitle = \"Home\"\n+++\nSee [the tagged page](@/tagged.md).\n",
+    )
+    .unwrap();
+    let out = check(site.path(), &[]);
+    let text = stderr(&out);
+    assert!(!text.contains("tagged.md"), "{text}");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+}
