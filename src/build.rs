@@ -157,7 +157,11 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         ds.push(d);
     }
     laps.lap("load theme");
-    ds.extend(render::render_markdown(&mut site, &Markdown::new()));
+    ds.extend(render::render_markdown(
+        &mut site,
+        &Markdown::new(),
+        !opts.check_only,
+    ));
     laps.lap("markdown");
     let checks = CheckOptions {
         today: opts.today.unwrap_or_else(Date::today),

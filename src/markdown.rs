@@ -120,21 +120,34 @@ impl Markdown {
 
     /// Renders a page body.
     pub fn render(&self, src: &SourceRef, links: &LinkTargets) -> Rendered {
+        self.pass(src, links, true)
+    }
+
+    /// Everything [`Markdown::render`] finds (headings, links, text,
+    /// problems) but the HTML, which stays empty: for `freda check`.
+    pub fn analyse(&self, src: &SourceRef, links: &LinkTargets) -> Rendered {
+        self.pass(src, links, false)
+    }
+
+    fn pass(&self, src: &SourceRef, links: &LinkTargets, want_html: bool) -> Rendered {
         let md = &src.text[src.offset..];
         let mut pass = Pass::new(self, src, links);
-        let events: Vec<Event> = Parser::new_ext(md, options())
+        let events = Parser::new_ext(md, options())
             .into_offset_iter()
-            .flat_map(|(e, range)| pass.event(e, range))
-            .collect();
-        let mut html = String::with_capacity(md.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        let html = alignment_classes(html);
-        pass.finish_text();
-        let html = if pass.raw_html {
-            self.sanitizer.clean(&html).to_string()
+            .flat_map(|(e, range)| pass.event(e, range));
+        let mut html = String::new();
+        if want_html {
+            let events: Vec<Event> = events.collect();
+            html.reserve(md.len() * 3 / 2);
+            pulldown_cmark::html::push_html(&mut html, events.into_iter());
+            html = alignment_classes(html);
         } else {
-            html
-        };
+            events.for_each(drop);
+        }
+        pass.finish_text();
+        if want_html && pass.raw_html {
+            html = self.sanitizer.clean(&html).to_string();
+        }
         Rendered {
             html,
             toc: nest_toc(pass.headings),

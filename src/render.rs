@@ -20,7 +20,9 @@ use crate::search;
 use crate::templates::Theme;
 
 /// Renders every page's Markdown in place and returns the problems found.
-pub fn render_markdown(site: &mut Site, md: &Markdown) -> Vec<Diagnostic> {
+/// Without `page_html` (for `freda check`) pages get no HTML, only what the
+/// checks need; sections always get theirs, as checks render their pages.
+pub fn render_markdown(site: &mut Site, md: &Markdown, page_html: bool) -> Vec<Diagnostic> {
     let links = link_targets(site);
     let found = Mutex::new(Vec::new());
     site.pages.par_iter_mut().for_each(|page| {
@@ -30,7 +32,11 @@ pub fn render_markdown(site: &mut Site, md: &Markdown) -> Vec<Diagnostic> {
             text: &page.text,
             offset: page.body_offset,
         };
-        let r = md.render(&src, &links);
+        let r = if page_html {
+            md.render(&src, &links)
+        } else {
+            md.analyse(&src, &links)
+        };
         let mut ds = r.diagnostics;
         for list in page.kind.inline_lists_mut() {
             for item in list.iter_mut() {

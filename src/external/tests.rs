@@ -61,7 +61,7 @@ fn site(root: &Path, pages: &[(&str, &str)]) -> Site {
     let config = Config::load(root).unwrap();
     let (site, _) = content::load(root, config, LoadOptions { drafts: false });
     let mut site = site.unwrap();
-    crate::render::render_markdown(&mut site, &Markdown::new());
+    crate::render::render_markdown(&mut site, &Markdown::new(), true);
     site
 }
 
