@@ -37,9 +37,12 @@
 //!   column: character `c` of document `d` is `s[c·n + d]`. Documents are
 //!   numbered in signature order, so equal facets form runs.
 //!
-//! A card is `[doc, title, url, summary, [section, anchor, heading, …], type]`;
-//! `url` is relative to the site root ("" for the home page), `type` indexes
-//! the manifest's `types`, and section 0 (the page top) has no heading entry.
+//! A card is `[doc, title, url, summary, heads, type]`; `url` is relative to
+//! the site root ("" for the home page), `type` indexes the manifest's
+//! `types`, and `heads` is flat: `section, heading` where the anchor is the
+//! heading in lower case with runs of other characters as `-` (ASCII
+//! headings; see `shards::plain_slug`), else `−section, anchor, heading`.
+//! Section 0 (the page top) has no heading entry.
 //!
 //! Text analysis is in [`text`]: words are folded (diacritics stripped, so
 //! Welsh "ŵ" → "w"), stop words dropped and the rest stemmed with Snowball.
@@ -167,10 +170,10 @@ impl Default for SearchOptions {
                 FacetDef::new("audiences", "audience", "Audiences"),
                 FacetDef::new("settings", "setting", "Settings"),
             ],
-            top_k: 6,
+            top_k: 5,
             shard_budget: 60_000,
             doc_block: 5,
-            summary_chars: 100,
+            summary_chars: 60,
             score_levels: 16,
         }
     }

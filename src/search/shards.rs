@@ -321,16 +321,27 @@ impl Corpus<'_> {
     }
 }
 
-/// A result card: `[doc, title, url, summary, [section, anchor, heading, …],
-/// type]` for the given section numbers (0, the page top, is implied).
+/// A result card: `[doc, title, url, summary, heads, type]` for the given
+/// section numbers (0, the page top, is implied). `heads` is flat: `section,
+/// heading` when the anchor is [`plain_slug`] of the heading (the client
+/// derives it the same way), else `−section, anchor, heading`.
 fn card(id: u32, doc: &SearchDoc, secs: &BTreeSet<u32>, summary_chars: usize, ty: u32) -> Value {
     let mut heads: Vec<Value> = Vec::new();
     for &sec in secs.iter().filter(|s| **s > 0) {
         let Some(section) = doc.sections.get(sec as usize - 1) else {
             continue;
         };
-        if let Some(anchor) = &section.anchor {
-            heads.extend([json!(sec), json!(anchor), json!(section.heading)]);
+        let Some(anchor) = &section.anchor else {
+            continue;
+        };
+        if plain_slug(&section.heading).as_deref() == Some(anchor.as_str()) {
+            heads.extend([json!(sec), json!(section.heading)]);
+        } else {
+            heads.extend([
+                json!(-i64::from(sec)),
+                json!(anchor),
+                json!(section.heading),
+            ]);
         }
     }
     json!([
@@ -341,6 +352,21 @@ fn card(id: u32, doc: &SearchDoc, secs: &BTreeSet<u32>, summary_chars: usize, ty
         heads,
         ty
     ])
+}
+
+/// The anchor the client derives from an ASCII heading: lower case, runs of
+/// anything but letters and digits as one `-`, none at the ends. `None` for
+/// other headings, whose anchors are always sent.
+pub fn plain_slug(heading: &str) -> Option<String> {
+    if !heading.is_ascii() {
+        return None;
+    }
+    let lower = heading.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    Some(words.join("-"))
 }
 
 /// Cuts text to at most `max` characters at a word boundary, adding "…".
@@ -384,5 +410,40 @@ mod tests {
         }
         assert_eq!(shards.first().map(|r| r.start), Some(0));
         assert_eq!(shards.last().map(|r| r.end), Some(list.len()));
+    }
+
+    /// The client derives `heading → anchor` this way for ASCII headings
+    /// (search.js, addCard), so cards leave those anchors out.
+    #[test]
+    fn plain_slugs_match_the_clients() {
+        assert_eq!(
+            plain_slug("What was done").as_deref(),
+            Some("what-was-done")
+        );
+        assert_eq!(
+            plain_slug("  Article 8: privacy!  ").as_deref(),
+            Some("article-8-privacy")
+        );
+        assert_eq!(plain_slug("Ŵyl"), None);
+        let doc = SearchDoc {
+            sections: vec![
+                crate::markdown::TextSection {
+                    anchor: Some("what-was-done".into()),
+                    heading: "What was done".into(),
+                    text: String::new(),
+                },
+                crate::markdown::TextSection {
+                    anchor: Some("outcomes-1".into()),
+                    heading: "Outcomes".into(),
+                    text: String::new(),
+                },
+            ],
+            ..SearchDoc::default()
+        };
+        let c = card(0, &doc, &BTreeSet::from([1, 2]), 60, 0);
+        assert_eq!(
+            c[4],
+            json!([1, "What was done", -2, "outcomes-1", "Outcomes"])
+        );
     }
 }

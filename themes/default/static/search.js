@@ -105,7 +105,10 @@
   }
   function addCard(c) {
     const h = new Map();
-    for (let i = 0; i < c[4].length; i += 3) h.set(c[4][i], [c[4][i + 1], c[4][i + 2]]);
+    // heads: "section, heading" (anchor = plain slug of the heading) or "-section, anchor, heading"
+    for (let i = 0, x = c[4]; i < x.length;) {
+      if (x[i] < 0) { h.set(-x[i], [x[i + 1], x[i + 2]]); i += 3; } else { h.set(x[i], [x[i + 1].toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''), x[i + 1]]); i += 2; }
+    }
     const old = cards.get(c[0]);
     if (old) old.h.forEach((v, k) => h.set(k, v));
     cards.set(c[0], { t: c[1], u: c[2], s: c[3], h, y: c[5] });
