@@ -570,8 +570,16 @@ impl<'a> Pass<'a> {
     /// Folds white space in the collected text and counts the words.
     fn finish_text(&mut self) {
         for s in &mut self.sections {
-            s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            self.words += s.text.split_whitespace().count() + s.heading.split_whitespace().count();
+            let mut folded = String::with_capacity(s.text.len());
+            for word in s.text.split_whitespace() {
+                if !folded.is_empty() {
+                    folded.push(' ');
+                }
+                folded.push_str(word);
+                self.words += 1;
+            }
+            s.text = folded;
+            self.words += s.heading.split_whitespace().count();
         }
     }
 

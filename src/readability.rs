@@ -69,21 +69,27 @@ impl Prose {
 fn ends_sentence(word: &str) -> bool {
     let end = word.trim_end_matches(['"', '\'', ')', '’', '”', ']']);
     end.ends_with(['.', '!', '?', ':', ';'])
-        && !matches!(
-            end.to_lowercase().as_str(),
-            "e.g." | "i.e." | "etc." | "dr." | "mr." | "mrs." | "ms." | "no."
-        )
+        && !["e.g.", "i.e.", "etc.", "dr.", "mr.", "mrs.", "ms.", "no."]
+            .iter()
+            .any(|a| end.eq_ignore_ascii_case(a))
 }
 
 /// Syllables in an English word: groups of vowels (y counts after the first
 /// letter), less a silent final "e", at least one. Letters only; no
 /// allocation, as it runs on every word of every page.
 pub fn syllables(word: &str) -> usize {
+    if word.is_ascii() {
+        count_syllables(word.bytes().map(char::from))
+    } else {
+        count_syllables(word.chars())
+    }
+}
+
+fn count_syllables(chars: impl Iterator<Item = char>) -> usize {
     let mut count = 0;
     // The last three letters, newest last, and whether each was a vowel.
     let mut last = [('\0', false); 3];
-    for (i, c) in word
-        .chars()
+    for (i, c) in chars
         .filter(|c| c.is_alphabetic())
         .map(|c| c.to_ascii_lowercase())
         .enumerate()
