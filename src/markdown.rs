@@ -123,8 +123,9 @@ impl Markdown {
         self.pass(src, links, true)
     }
 
-    /// Everything [`Markdown::render`] finds (headings, links, text,
-    /// problems) but the HTML, which stays empty: for `freda check`.
+    /// Everything [`Markdown::render`] finds (headings, links, readability,
+    /// problems) but the HTML and the search text, which stay empty, and
+    /// the word count, which counts headings only: for `freda check`.
     pub fn analyse(&self, src: &SourceRef, links: &LinkTargets) -> Rendered {
         self.pass(src, links, false)
     }
@@ -132,6 +133,7 @@ impl Markdown {
     fn pass(&self, src: &SourceRef, links: &LinkTargets, want_html: bool) -> Rendered {
         let md = &src.text[src.offset..];
         let mut pass = Pass::new(self, src, links);
+        pass.keep_text = want_html;
         let events = Parser::new_ext(md, options())
             .into_offset_iter()
             .flat_map(|(e, range)| pass.event(e, range));
@@ -269,6 +271,8 @@ struct Pass<'a> {
     targets: Vec<(String, Option<String>, Range<usize>)>,
     /// Other destinations and where they are.
     outbound: Vec<(String, Range<usize>)>,
+    /// Keep the text of sections, for search (not needed by `check`).
+    keep_text: bool,
     /// Readability counts, and the text of the block being read.
     prose: crate::readability::Prose,
     block: String,
@@ -316,6 +320,7 @@ impl<'a> Pass<'a> {
             lint: true,
             targets: Vec::new(),
             outbound: Vec::new(),
+            keep_text: true,
             prose: crate::readability::Prose::default(),
             block: String::new(),
             raw_html: false,
@@ -561,8 +566,10 @@ impl<'a> Pass<'a> {
 
     /// Adds prose to the current section; white space is folded at the end.
     fn add_text(&mut self, t: &str) {
-        if let Some(section) = self.sections.last_mut() {
-            section.text.push_str(t);
+        if self.keep_text {
+            if let Some(section) = self.sections.last_mut() {
+                section.text.push_str(t);
+            }
         }
         self.block.push_str(t);
     }
