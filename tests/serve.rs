@@ -7,7 +7,7 @@
 //! generous read timeout, only so that a broken server cannot hang the run).
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -134,20 +134,9 @@ impl Server {
         BufReader::new(stream)
     }
 
-    /// GET, with the body read to its Content-Length.
+    /// GET on a new connection.
     fn get(&self, target: &str) -> Reply {
-        let mut reader = self.connect(target);
-        let (status, headers) = read_head(&mut reader);
-        let mut reply = Reply {
-            status,
-            headers,
-            body: String::new(),
-        };
-        let len: usize = reply.header("Content-Length").parse().unwrap_or(0);
-        let mut body = vec![0; len];
-        reader.read_exact(&mut body).unwrap();
-        reply.body = String::from_utf8_lossy(&body).into_owned();
-        reply
+        read_reply(&mut self.connect(target))
     }
 
     /// Subscribes to the live-reload events and reads the greeting.
@@ -161,6 +150,21 @@ impl Server {
         assert_eq!(events.next().0, "hello");
         events
     }
+}
+
+/// A response, with the body read to its Content-Length.
+fn read_reply(reader: &mut impl BufRead) -> Reply {
+    let (status, headers) = read_head(reader);
+    let mut reply = Reply {
+        status,
+        headers,
+        body: String::new(),
+    };
+    let len: usize = reply.header("Content-Length").parse().unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).unwrap();
+    reply.body = String::from_utf8_lossy(&body).into_owned();
+    reply
 }
 
 /// The status and headers of a response.
@@ -295,6 +299,38 @@ fn serve_answers_from_memory_under_the_base_path() {
             "{rel}"
         );
     }
+}
+
+#[test]
+fn serve_keeps_connections_alive_without_holding_up_others() {
+    let site = site();
+    let server = serve(site.path());
+    // Several kept-alive connections, each answered once and left open, as a browser leaves them.
+    let mut open: Vec<BufReader<TcpStream>> = (0..8)
+        .map(|_| {
+            let stream = TcpStream::connect(&server.addr).unwrap();
+            stream.set_read_timeout(Some(PATIENCE)).unwrap();
+            BufReader::new(stream)
+        })
+        .collect();
+    for reader in &mut open {
+        let reply = ask(reader, "/library/robots.txt");
+        assert_eq!(reply.status, 200);
+    }
+    let _events = server.events();
+    // A new connection is answered while those stay open, and so is a second request on an old one.
+    assert_eq!(server.get("/library/style.css").status, 200);
+    let again = ask(&mut open[3], "/library/about/");
+    assert_eq!(
+        (again.status, again.header("Content-Type")),
+        (200, "text/html; charset=utf-8")
+    );
+}
+
+/// Sends a kept-alive GET on an open connection and reads the reply.
+fn ask(reader: &mut BufReader<TcpStream>, target: &str) -> Reply {
+    write!(reader.get_mut(), "GET {target} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    read_reply(reader)
 }
 
 #[test]

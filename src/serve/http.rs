@@ -2,8 +2,8 @@
 //! path names under the base path, the content type of a file, and how long
 //! a browser may cache it.
 //!
-//! [`super::server`] turns these answers into HTTP responses; nothing here
-//! reads the network or the disk, so it is tested with plain strings.
+//! `server` turns these answers into HTTP responses; nothing here reads the
+//! network or the disk, so it is tested with plain strings.
 
 /// The folder under the base path that belongs to `freda serve`, not to the site.
 pub const RESERVED: &str = "__freda/";

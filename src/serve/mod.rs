@@ -3,9 +3,9 @@
 //! stylesheets or show the error.
 //!
 //! `preview` builds (into a snapshot; `public/` is never written),
-//! `server` answers HTTP with the routing of `http`, `live` holds the
-//! injected script and its event stream, and `watch` turns file events
-//! into one set of changes per burst of saves. The loop here ties them:
+//! `server` answers HTTP (`wire` reads and writes the messages, `http`
+//! routes them), `live` holds the injected script and its event stream, and
+//! `watch` turns file events into one set of changes per burst of saves. The loop here ties them:
 //! wait for changes, rebuild, report on the terminal, tell the pages.
 
 mod http;
@@ -13,6 +13,7 @@ mod live;
 mod preview;
 mod server;
 mod watch;
+mod wire;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
