@@ -41,6 +41,9 @@ pub struct BuildOptions {
     pub check_only: bool,
     /// Also request every link to another website (`freda check --external`).
     pub external: bool,
+    /// Render into memory only (`freda serve`): the output folder is neither
+    /// checked nor written, so it may be missing or hold anything.
+    pub in_memory: bool,
 }
 
 /// The error for `--external` when the HTTP client was left out of the build.
@@ -135,7 +138,7 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         output_dir: &output_dir,
         force: opts.force,
     };
-    if !opts.check_only {
+    if !opts.check_only && !opts.in_memory {
         output::check_output_dir(&write).map_err(BuildError::Other)?;
     }
     let drafts = opts.drafts || config.build.drafts;

@@ -19,6 +19,8 @@ pub mod relative;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod sitelinks;
 pub mod starter;
 pub mod templates;

@@ -108,12 +108,38 @@ enum Command {
         #[arg(long, value_name = "FOLDER")]
         section: Option<String>,
     },
+    /// Preview the site in a browser, rebuilding and reloading it on every change
+    ///
+    /// Builds the site into memory (public/ is not written) and serves it at
+    /// http://127.0.0.1:1111/ under the path of base_url. It watches content/,
+    /// templates/, static/, i18n/, themes/ and site.toml: after a change, open pages
+    /// reload (or swap stylesheets when only CSS changed). When a rebuild fails, the
+    /// last good version stays and the pages show the error.
+    Serve(ServeArgs),
     /// Start a new site from the bundled starter library
     Init {
         /// Folder to create (must be new or empty)
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+}
+
+/// Options of `freda serve`.
+#[derive(clap::Args)]
+#[cfg_attr(not(feature = "serve"), allow(dead_code))]
+struct ServeArgs {
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on; the default accepts connections from this computer only
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default web browser
+    #[arg(long)]
+    open: bool,
+    /// Include pages whose status is "draft"
+    #[arg(long)]
+    drafts: bool,
 }
 
 fn main() -> ExitCode {
@@ -180,6 +206,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             title,
             section,
         } => run_new(&cli.root, &kind, &title, section.as_deref()).map(|()| 0),
+        Command::Serve(args) => run_serve(cli.root, args),
         Command::Init { dir } => {
             let n = freda::starter::init(&dir).map_err(|e| format!("error: {e:#}\n"))?;
             eprintln!(
@@ -214,6 +241,26 @@ fn run_build(opts: &BuildOptions) -> Result<(), String> {
         }
         Err(BuildError::Other(e)) => Err(format!("error: {e:#}\n")),
     }
+}
+
+/// Serves until stopped; returns only when it cannot start.
+#[cfg(feature = "serve")]
+fn run_serve(root: PathBuf, args: ServeArgs) -> Result<u8, String> {
+    let opts = freda::serve::ServeOptions {
+        root,
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        drafts: args.drafts,
+    };
+    freda::serve::serve(&opts)
+        .map(|()| 0)
+        .map_err(|e| format!("error: {e:#}\n"))
+}
+
+#[cfg(not(feature = "serve"))]
+fn run_serve(_root: PathBuf, _args: ServeArgs) -> Result<u8, String> {
+    Err("error: this freda was built without the serve feature, so it cannot serve; rebuild it with default features (cargo install freda, without --no-default-features), or use freda build and any static web server\n".to_string())
 }
 
 /// Parses the hidden `--today` option that tests use to pin review dates.

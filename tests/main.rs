@@ -7,4 +7,6 @@ mod common;
 #[cfg(feature = "external-links")]
 mod external;
 mod invalid;
+#[cfg(feature = "serve")]
+mod serve;
 mod sites;

@@ -2,9 +2,11 @@
 # Browser tests of the built starter site (called by tests/run; can be run on its own).
 # Installs what is missing (Debian's chromium, nginx, a Java runtime; the npm packages from package-lock.json),
 # builds the starter site for http://127.0.0.1:PORT/library/ (and once more with --relative, for the file://
-# checks), serves the first with nginx and runs run.mjs,
-# whose last line is "N passed, N failed". Exits with run.mjs's exit code.
+# checks), serves the first with nginx and runs run.mjs; then runs serve.mjs, which starts `freda serve` on a
+# copy of the starter site and checks live reload. Each script ends with "N passed, N failed"; the last line
+# of this one is their sum, in the same form. Exits non-zero when either script failed.
 #   BROWSER_TESTS_TIMEOUT  overall limit for run.mjs in seconds (default 900)
+#   SERVE_TESTS_TIMEOUT    overall limit for serve.mjs in seconds (default 300)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -79,16 +81,44 @@ if [ -z "$up" ]; then
 fi
 say "nginx serving $tmp/public at $base"
 
-# (e) The checks. timeout is a last resort: run.mjs has its own overall watchdog.
-limit="${BROWSER_TESTS_TIMEOUT:-900}"
+# (e) The checks. timeout is a last resort: each script has its own overall watchdog.
+# run_checks NAME LIMIT COMMAND…: runs one script with its output on screen and in a log, and adds the counts of
+# its last "N passed, N failed" line to the totals (a script stopped before it could count is 1 failure).
+passed=0
+failed=0
 status=0
+run_checks() {
+  local name="$1" limit="$2"
+  shift 2
+  local log="$tmp/$name.log" st=0 line
+  timeout --kill-after=30 "$((limit + 60))" "$@" 2>&1 | tee "$log" || st=$?
+  if [ "$st" -eq 124 ] || [ "$st" -eq 137 ]; then
+    echo "$name was stopped after ${limit}s"
+  fi
+  line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+  if [ -n "$line" ]; then
+    passed=$((passed + $(echo "$line" | awk '{print $1}')))
+    failed=$((failed + $(echo "$line" | awk '{print $3}')))
+  fi
+  if [ "$st" -ne 0 ]; then
+    status="$st"
+    if [ -z "$line" ] || [ "$(echo "$line" | awk '{print $3}')" -eq 0 ]; then failed=$((failed + 1)); fi
+  fi
+}
+
+limit="${BROWSER_TESTS_TIMEOUT:-900}"
 # TMPDIR: Chromium's throwaway profile (a fresh one per launch) lands in $tmp, which the trap removes.
 mkdir -p "$tmp/tmp"
-TMPDIR="$tmp/tmp" timeout --kill-after=30 "$((limit + 60))" \
+TMPDIR="$tmp/tmp" run_checks run.mjs "$limit" \
   node "$here/run.mjs" --base "$base" --public "$tmp/public" --relative-dir "$tmp/relative" \
-    --access-log "$tmp/nginx/access.log" --timeout "$limit" || status=$?
-if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-  echo "run.mjs was stopped after ${limit}s"
-  echo "0 passed, 1 failed"
-fi
+    --access-log "$tmp/nginx/access.log" --timeout "$limit"
+
+# (f) freda serve: live reload in the browser, on the debug binary that `cargo run` above built.
+say "freda serve: live reload (serve.mjs)"
+serve_limit="${SERVE_TESTS_TIMEOUT:-300}"
+freda_bin="${CARGO_TARGET_DIR:-$repo/target}/debug/freda"
+TMPDIR="$tmp/tmp" run_checks serve.mjs "$serve_limit" \
+  node "$here/serve.mjs" --freda "$freda_bin" --timeout "$serve_limit"
+
+echo "${passed} passed, ${failed} failed"
 exit "$status"
