@@ -29,6 +29,8 @@ pub struct LinkTargets {
     pub urls: HashMap<String, String>,
     /// Draft pages that are not built.
     pub drafts: HashSet<String>,
+    /// Pages with errors of their own: links to them are not reported too.
+    pub failed: HashSet<String>,
     /// The site's base path (`/` or `/hr/`), put in front of links that
     /// start with `/`, such as `/images/x.png`, so they work under a subpath.
     pub base_path: String,
@@ -668,6 +670,9 @@ impl<'a> Pass<'a> {
                 Some(a) => format!("{url}#{a}").into(),
                 None => url.clone().into(),
             };
+        }
+        if self.links.failed.contains(path) {
+            return dest;
         }
         let (message, help) = if self.links.drafts.contains(path) {
             (

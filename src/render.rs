@@ -98,6 +98,7 @@ pub fn link_targets(site: &Site) -> LinkTargets {
         }
     }
     t.drafts = site.drafts.iter().cloned().collect();
+    t.failed = site.failed.iter().cloned().collect();
     t
 }
 

@@ -98,6 +98,7 @@ pub fn assemble(
         taxonomies: Vec::new(),
         assets: Vec::new(),
         drafts: Vec::new(),
+        failed: Vec::new(),
         config,
     };
     let (indexes, pages): (Vec<Parsed>, Vec<Parsed>) =

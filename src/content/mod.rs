@@ -53,6 +53,9 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Pages left out because they are drafts, by source path.
     pub drafts: Vec<String>,
+    /// Markdown files left out because they have errors (already reported),
+    /// by source path: links to them are not reported again.
+    pub failed: Vec<String>,
 }
 
 /// Loads a site: config already parsed, content walked, parsed and checked.
@@ -60,8 +63,23 @@ pub fn load(root: &Path, config: Config, opts: LoadOptions) -> (Option<Site>, Di
     let mut ds = Diagnostics::new();
     let walked = walk::walk(&root.join("content"), &mut ds);
     let parsed = walk::parse_all(&root.join("content"), &walked.markdown, &mut ds);
-    let site = assemble::assemble(config, parsed, walked.assets, opts, &mut ds);
+    let mut site = assemble::assemble(config, parsed, walked.assets, opts, &mut ds);
+    site.failed = failed_sources(&site, walked.markdown);
     (Some(site), ds)
+}
+
+/// The Markdown files that became neither a page, a section nor a draft.
+fn failed_sources(site: &Site, walked: Vec<String>) -> Vec<String> {
+    let pages = site.pages.iter().map(|p| p.source.as_str());
+    let sections = site.sections.iter().filter_map(|s| s.source.as_deref());
+    let known: std::collections::HashSet<&str> = pages
+        .chain(sections)
+        .chain(site.drafts.iter().map(String::as_str))
+        .collect();
+    walked
+        .into_iter()
+        .filter(|s| !known.contains(s.as_str()))
+        .collect()
 }
 
 /// Turns text into a URL slug: ASCII letters and digits, runs of anything else
