@@ -17,6 +17,7 @@
 // Ends with the line "N passed, N failed" (one check = one page × one kind of check) and exits 1 on any failure.
 
 import { chromium } from 'playwright-core';
+import { AXE_OPTIONS, LAUNCH_ARGS } from './chromium.mjs';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -85,12 +86,6 @@ const opts = parseArgs(process.argv.slice(2));
 const base = new URL(opts.base);
 const origin = base.origin;
 
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_OPTIONS = {
-  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-  resultTypes: ['violations'],
-};
 const NAV_TIMEOUT = 30_000;
 const AXE_TIMEOUT = 60_000;
 const FETCH_TIMEOUT = 15_000;

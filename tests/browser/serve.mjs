@@ -20,6 +20,7 @@
 // Ends with the line "N passed, N failed" and exits 1 on any failure.
 
 import { chromium } from 'playwright-core';
+import { AXE_OPTIONS, LAUNCH_ARGS } from './chromium.mjs';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,12 +33,6 @@ const repo = path.resolve(here, '..', '..');
 const started = Date.now();
 
 const opts = parseArgs(process.argv.slice(2));
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_OPTIONS = {
-  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-  resultTypes: ['violations'],
-};
 // A rebuild of the starter in a debug build takes a few seconds on two cores; this only stops a hang.
 const WAIT = 60_000;
 const PAGE_FILE = 'content/help/add-a-case-study.md';
