@@ -219,6 +219,24 @@ fn serve_answers_from_memory_under_the_base_path() {
     let home = server.get("/library/");
     assert_eq!(home.status, 200);
     assert_eq!(home.header("Content-Type"), "text/html; charset=utf-8");
+
+    // DNS rebinding: a page on another name that resolves here gets nothing.
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "GET /library/ HTTP/1.1\r\nHost: evil.example:1111\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    assert_eq!(read_reply(&mut BufReader::new(stream)).status, 403);
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "GET /library/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    assert_eq!(read_reply(&mut BufReader::new(stream)).status, 200);
     assert_eq!(home.header("Cache-Control"), "no-cache");
     let script = "<script src=\"/library/__freda/live.js\" data-freda-build=\"";
     let at = home.body.find(script).expect("live.js in the home page");
@@ -329,7 +347,11 @@ fn serve_keeps_connections_alive_without_holding_up_others() {
 
 /// Sends a kept-alive GET on an open connection and reads the reply.
 fn ask(reader: &mut BufReader<TcpStream>, target: &str) -> Reply {
-    write!(reader.get_mut(), "GET {target} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        reader.get_mut(),
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
     read_reply(reader)
 }
 

@@ -321,3 +321,54 @@ mod tests {
         assert_eq!(cache_control("a.0a1b2c3d.json"), "no-cache");
     }
 }
+
+/// True when a request's `Host` names this computer (`localhost`, a
+/// `*.localhost` name, `127.x.x.x` or `[::1]`, any port), or is missing. A
+/// preview bound to loopback answers only these, so a web page cannot reach
+/// it through a DNS name it controls (DNS rebinding).
+pub fn host_allowed(host: Option<&str>) -> bool {
+    let Some(host) = host else {
+        return true;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name == "::1"
+        || name
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::host_allowed;
+
+    #[test]
+    fn only_this_computer_s_names_are_allowed() {
+        for ok in [
+            None,
+            Some("127.0.0.1:1111"),
+            Some("localhost"),
+            Some("LOCALHOST:8080"),
+            Some("[::1]:1111"),
+            Some("preview.localhost:1"),
+            Some("127.1.2.3"),
+        ] {
+            assert!(host_allowed(ok), "{ok:?}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example",
+            "[::2]:1",
+            "10.0.0.1:1111",
+        ] {
+            assert!(!host_allowed(Some(bad)), "{bad}");
+        }
+    }
+}

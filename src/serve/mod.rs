@@ -57,7 +57,9 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     // Watch before the first build, so that no edit made during it is lost.
     let watcher = Watcher::start(&opts.root);
     let error = first_build(&mut preview);
-    let shared = Arc::new(Shared::new(preview.current(), error));
+    let mut shared = Shared::new(preview.current(), error);
+    shared.local_hosts_only = opts.bind.is_loopback();
+    let shared = Arc::new(shared);
     let addr = server::start(SocketAddr::new(opts.bind, opts.port), &shared)?;
     greet(opts, &preview.current(), addr);
     match watcher {

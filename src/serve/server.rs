@@ -28,6 +28,9 @@ const IDLE: Duration = Duration::from_secs(120);
 /// What the HTTP threads and the rebuild loop share.
 pub struct Shared {
     site: RwLock<Arc<Snapshot>>,
+    /// Answer only requests whose `Host` names this computer (when bound to
+    /// loopback; see [`http::host_allowed`]).
+    pub local_hosts_only: bool,
     /// The open live-reload streams.
     pub hub: Hub,
 }
@@ -36,6 +39,7 @@ impl Shared {
     /// Serves `site`; `error` is the first build's error, if it failed.
     pub fn new(site: Arc<Snapshot>, error: Option<String>) -> Shared {
         Shared {
+            local_hosts_only: true,
             hub: Hub::new(site.build_id.clone(), error),
             site: RwLock::new(site),
         }
@@ -147,6 +151,12 @@ fn read_head(reader: &mut impl BufRead) -> Option<Vec<u8>> {
 
 /// The response to a request; `None` for the event stream.
 fn answer(head: &Head, shared: &Shared) -> Option<Reply> {
+    if shared.local_hosts_only && !http::host_allowed(head.host.as_deref()) {
+        return Some(Reply::text(
+            403,
+            "Forbidden: this preview answers only to localhost and 127.0.0.1 (start it with --bind to serve other names)\n",
+        ));
+    }
     if head.method != "GET" && head.method != "HEAD" {
         return Some(Reply::text(405, "Method not allowed\n").with_header("Allow", "GET, HEAD"));
     }

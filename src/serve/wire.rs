@@ -18,6 +18,8 @@ pub struct Head {
     pub keep_alive: bool,
     /// Whether a body follows (which the server does not read, so it closes).
     pub has_body: bool,
+    /// The `Host` field, lower-case, if sent.
+    pub host: Option<String>,
 }
 
 /// Parses a complete request head (request line and header fields, up to
@@ -47,6 +49,7 @@ pub fn parse_head(buf: &[u8]) -> Option<Head> {
         target: request.path?.to_string(),
         keep_alive,
         has_body,
+        host: field("host"),
     })
 }
 
@@ -147,14 +150,16 @@ mod tests {
 
     #[test]
     fn a_request_head_is_parsed() {
-        let head = parse_head(b"GET /library/a/?q=1 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let head =
+            parse_head(b"GET /library/a/?q=1 HTTP/1.1\r\nHost: LocalHost:1111\r\n\r\n").unwrap();
         assert_eq!(
             head,
             Head {
                 method: "GET".into(),
                 target: "/library/a/?q=1".into(),
                 keep_alive: true,
-                has_body: false
+                has_body: false,
+                host: Some("localhost:1111".into()),
             }
         );
     }
