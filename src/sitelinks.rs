@@ -104,12 +104,22 @@ fn has_scheme(href: &str) -> bool {
 
 /// Decodes `%20` and the like; leaves malformed escapes as they are.
 fn percent_decode(s: &str) -> String {
+    String::from_utf8_lossy(&decode_escapes(s).0).into_owned()
+}
+
+/// The bytes of a URL path with its `%XX` escapes decoded, and whether any
+/// `%` did not start a valid escape (those are kept as they are). Shared by
+/// the link checks, which are lenient, and `freda serve`, which is strict.
+pub fn decode_escapes(s: &str) -> (Vec<u8>, bool) {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
+    let mut broken = false;
     let mut i = 0;
     while i < bytes.len() {
+        // Two hex digits; from_str_radix alone would also take "+1".
         let hex = bytes
             .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
             .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(b)) => {
@@ -117,12 +127,13 @@ fn percent_decode(s: &str) -> String {
                 i += 3;
             }
             (b, _) => {
+                broken |= b == b'%';
                 out.push(b);
                 i += 1;
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    (out, broken)
 }
 
 /// True if the site has a file (or a folder page) at `path`.
@@ -336,6 +347,8 @@ mod tests {
             Some("a/poster.pdf")
         );
         assert_eq!(t("../../x", "a/index.html"), None);
+        assert_eq!(t("/hr/100%.pdf", "").as_deref(), Some("100%.pdf"));
+        assert_eq!(t("/hr/a%+1b", "").as_deref(), Some("a%+1b"));
         for other in [
             "https://x.org/",
             "//cdn.x/a",

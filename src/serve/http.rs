@@ -97,21 +97,11 @@ fn site_file(rel: &str, exists: &impl Fn(&str) -> bool) -> Option<Route> {
 
 /// Decodes `%XX` escapes; `None` for a broken escape or bytes that are not UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = |j: usize| bytes.get(j).and_then(|b| char::from(*b).to_digit(16));
-            let (hi, lo) = (hex(i + 1)?, hex(i + 2)?);
-            out.push(u8::try_from(hi * 16 + lo).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let (bytes, broken) = crate::sitelinks::decode_escapes(s);
+    if broken {
+        return None;
     }
-    String::from_utf8(out).ok()
+    String::from_utf8(bytes).ok()
 }
 
 /// The `Content-Type` of a file, from its extension.
