@@ -7,7 +7,7 @@
 //! rule, which is close enough for an advisory score: these are estimates
 //! to prompt plain English, never errors.
 
-use crate::content::Site;
+use crate::content::{Page, Site};
 use crate::diagnostics::Diagnostic;
 
 /// Fewer words than this give no meaningful score.
@@ -128,23 +128,7 @@ pub struct Score {
 /// Scores of every page with enough prose, hardest first.
 pub fn scores(site: &Site) -> Vec<Score> {
     let wanted = &site.config.check.plain_english_audiences;
-    let mut out: Vec<Score> = site
-        .pages
-        .iter()
-        .filter(|p| p.prose.words >= MIN_WORDS)
-        .map(|p| Score {
-            path: format!("content/{}", p.source),
-            words: p.prose.words,
-            flesch: p.prose.flesch(),
-            reading_age: p.prose.reading_age(),
-            plain_english: p
-                .taxonomies
-                .iter()
-                .filter(|t| t.name == "audiences")
-                .flat_map(|t| &t.terms)
-                .any(|t| wanted.contains(&t.slug)),
-        })
-        .collect();
+    let mut out: Vec<Score> = site.pages.iter().filter_map(|p| score(p, wanted)).collect();
     out.sort_by(|a, b| {
         b.reading_age
             .total_cmp(&a.reading_age)
@@ -153,21 +137,33 @@ pub fn scores(site: &Site) -> Vec<Score> {
     out
 }
 
+/// A page's scores, if it has enough prose; `wanted` lists the audience
+/// terms that need plain English.
+fn score(page: &Page, wanted: &[String]) -> Option<Score> {
+    (page.prose.words >= MIN_WORDS).then(|| Score {
+        path: format!("content/{}", page.source),
+        words: page.prose.words,
+        flesch: page.prose.flesch(),
+        reading_age: page.prose.reading_age(),
+        plain_english: page
+            .taxonomies
+            .iter()
+            .filter(|t| t.name == "audiences")
+            .flat_map(|t| &t.terms)
+            .any(|t| wanted.contains(&t.slug)),
+    })
+}
+
 /// A note for each page for frontline staff or service users whose reading
 /// age is above `[check] reading_age`.
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let limit = f64::from(site.config.check.reading_age);
-    let by_path: std::collections::HashMap<String, &crate::content::Page> = site
-        .pages
+    let wanted = &site.config.check.plain_english_audiences;
+    site.pages
         .iter()
-        .map(|p| (format!("content/{}", p.source), p))
-        .collect();
-    scores(site)
-        .into_iter()
-        .filter(|s| s.plain_english && s.reading_age.round() > limit)
-        .filter_map(|s| {
-            let page = by_path.get(&s.path)?;
-            Some(
+        .filter_map(|page| {
+            let s = score(page, wanted)?;
+            (s.plain_english && s.reading_age.round() > limit).then(|| {
                 Diagnostic::note(
                     &s.path,
                     format!(
@@ -176,8 +172,8 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                     ),
                 )
                 .at(&page.text, crate::content::frontmatter::opening_span(&page.text))
-                .help("use shorter sentences (15–20 words) and everyday words; `freda check --readability` lists every page"),
-            )
+                .help("use shorter sentences (15–20 words) and everyday words; `freda check --readability` lists every page")
+            })
         })
         .collect()
 }
