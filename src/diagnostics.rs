@@ -274,14 +274,20 @@ impl Diagnostics {
 
     /// Number of errors (repeats counted once).
     pub fn error_count(&self) -> usize {
-        self.sorted().iter().filter(|d| d.is_error()).count()
+        self.count(Severity::Error)
     }
 
-    /// Number of warnings.
+    /// Number of warnings (repeats counted once).
     pub fn warning_count(&self) -> usize {
-        self.sorted()
+        self.count(Severity::Warning)
+    }
+
+    /// Number of diagnostics of one severity, repeats counted once (no sort).
+    fn count(&self, severity: Severity) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        self.items
             .iter()
-            .filter(|d| d.severity == Severity::Warning)
+            .filter(|d| d.severity == severity && seen.insert(*d))
             .count()
     }
 
@@ -324,11 +330,7 @@ impl Diagnostics {
     /// The closing line of `freda check`, e.g. "Checked 137 pages: 0 errors, 2 warnings, 1 note".
     /// `pages` is unknown when errors stopped the pages from rendering.
     pub fn summary(&self, pages: Option<usize>) -> String {
-        let notes = self
-            .sorted()
-            .iter()
-            .filter(|d| d.severity == Severity::Note)
-            .count();
+        let notes = self.count(Severity::Note);
         let what = pages.map_or("the site".to_string(), |n| format!("{n} pages"));
         format!(
             "Checked {what}: {}, {}, {}",
