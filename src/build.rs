@@ -117,18 +117,7 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     if opts.external && !cfg!(feature = "external-links") {
         return Err(BuildError::Other(anyhow::anyhow!(NO_EXTERNAL_LINKS)));
     }
-    let mut config = Config::load(&opts.root).map_err(BuildError::Site)?;
-    if let Some(url) = &opts.base_url {
-        config.base_url.clone_from(url);
-        if crate::config::base_path_of(url).is_none() {
-            let mut ds = Diagnostics::new();
-            ds.push(Diagnostic::error(
-                "--base-url",
-                format!("\"{url}\" is not an http(s) URL"),
-            ));
-            return Err(BuildError::Site(ds));
-        }
-    }
+    let config = load_config(opts)?;
     let output_dir = opts
         .output
         .clone()
@@ -195,7 +184,11 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     match files {
         Ok(files) => {
             laps.lap("render");
-            ds.extend(crate::sitelinks::check_output(&site, &files));
+            let listed: Vec<(&str, &[u8])> = files
+                .iter()
+                .map(|f| (f.path.as_str(), f.contents.as_slice()))
+                .collect();
+            ds.extend(crate::sitelinks::check_output(&site, &listed));
             laps.lap("link checks");
             if ds.has_errors() {
                 return Err(BuildError::Site(ds));
@@ -222,6 +215,23 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
             Err(BuildError::Site(ds))
         }
     }
+}
+
+/// `site.toml`, with `--base-url` in place of its `base_url`.
+pub fn load_config(opts: &BuildOptions) -> Result<Config, BuildError> {
+    let mut config = Config::load(&opts.root).map_err(BuildError::Site)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url.clone_from(url);
+        if crate::config::base_path_of(url).is_none() {
+            let mut ds = Diagnostics::new();
+            ds.push(Diagnostic::error(
+                "--base-url",
+                format!("\"{url}\" is not an http(s) URL"),
+            ));
+            return Err(BuildError::Site(ds));
+        }
+    }
+    Ok(config)
 }
 
 /// `--external`: requests every link to another website (see [`crate::external`]).
@@ -256,7 +266,7 @@ impl Laps {
 }
 
 /// The logo must be a file in the site's `static/` folder (or the theme's).
-fn missing_logo(root: &Path, config: &Config, theme: &templates::Theme) -> Option<Diagnostic> {
+pub fn missing_logo(root: &Path, config: &Config, theme: &templates::Theme) -> Option<Diagnostic> {
     let logo = config.branding.logo.as_deref()?;
     if theme
         .static_files

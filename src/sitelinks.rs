@@ -11,20 +11,19 @@ use std::ops::Range;
 use crate::content::frontmatter::{opening_span, Download};
 use crate::content::{Page, Site};
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::output::OutputFile;
 use crate::render::output_path;
 
 /// Every check in this module. `files` may lack the HTML of pages and term
 /// pages (`freda check` does not render them); their output paths count as
 /// written either way.
-pub fn check_output(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
+pub fn check_output(site: &Site, files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
     let page_paths: Vec<String> = site
         .pages
         .iter()
         .map(|p| output_path(&site.base_path, &p.meta.url))
         .collect();
     let terms = term_pages(site, &page_paths);
-    let mut paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut paths: HashSet<&str> = files.iter().map(|f| f.0).collect();
     paths.extend(page_paths.iter().map(String::as_str));
     paths.extend(terms.keys().map(String::as_str));
     let mut out = Vec::new();
@@ -212,7 +211,7 @@ fn downloads(
 /// so they are not followed.
 fn orphans(
     site: &Site,
-    files: &[OutputFile],
+    files: &[(&str, &[u8])],
     page_paths: &[String],
     terms: &HashMap<String, Vec<String>>,
 ) -> Vec<Diagnostic> {
@@ -223,9 +222,9 @@ fn orphans(
         .collect();
     let hubs: HashMap<&str, &[u8]> = files
         .iter()
-        .filter(|f| f.path.ends_with(".html") && !pages.contains_key(f.path.as_str()))
-        .filter(|f| !EXHAUSTIVE.iter().any(|p| f.path.starts_with(p)))
-        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .filter(|(path, _)| path.ends_with(".html") && !pages.contains_key(path))
+        .filter(|(path, _)| !EXHAUSTIVE.iter().any(|p| path.starts_with(p)))
+        .copied()
         .collect();
     let urls = source_urls(site);
     let links = |path: &str| -> Vec<String> {

@@ -20,7 +20,7 @@ use crate::config::{span_of_key, span_of_value, Config};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 
 /// One vocabulary with the terms in use and the pages under each.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaxonomyIndex {
     /// Vocabulary name, e.g. `rights`.
     pub name: String,
@@ -37,7 +37,7 @@ pub struct TaxonomyIndex {
 }
 
 /// One term and the pages that carry it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TermIndex {
     /// Slug, e.g. `article-8`.
     pub slug: String,

@@ -192,7 +192,7 @@ pub struct Source {
 }
 
 /// Every key a page or section may set, exactly as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFrontMatter {
     /// Page title (required).

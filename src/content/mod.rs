@@ -9,7 +9,7 @@ mod assemble;
 pub mod date;
 pub mod frontmatter;
 pub mod page;
-mod walk;
+pub mod walk;
 
 use std::path::{Path, PathBuf};
 
@@ -62,10 +62,31 @@ pub struct Site {
 pub fn load(root: &Path, config: Config, opts: LoadOptions) -> (Option<Site>, Diagnostics) {
     let mut ds = Diagnostics::new();
     let walked = walk::walk(&root.join("content"), &mut ds);
-    let parsed = walk::parse_all(&root.join("content"), &walked.markdown, &mut ds);
-    let mut site = assemble::assemble(config, parsed, walked.assets, opts, &mut ds);
-    site.failed = failed_sources(&site, walked.markdown);
+    let parsed = walk::parse_all(&root.join("content"), &walked.markdown);
+    let site = from_parsed(config, walked, parsed, opts, &mut ds);
     (Some(site), ds)
+}
+
+/// Assembles the site from walked and parsed files (`parsed[i]` is
+/// `walked.markdown[i]`), reporting the files that could not be parsed.
+/// [`load`] and `freda serve`'s incremental rebuilds both end here.
+pub fn from_parsed(
+    config: Config,
+    walked: walk::Walked,
+    parsed: Vec<Result<walk::Parsed, crate::diagnostics::Diagnostic>>,
+    opts: LoadOptions,
+    ds: &mut Diagnostics,
+) -> Site {
+    let mut ok = Vec::with_capacity(parsed.len());
+    for r in parsed {
+        match r {
+            Ok(p) => ok.push(p),
+            Err(d) => ds.push(d),
+        }
+    }
+    let mut site = assemble::assemble(config, ok, walked.assets, opts, ds);
+    site.failed = failed_sources(&site, walked.markdown);
+    site
 }
 
 /// The Markdown files that became neither a page, a section nor a draft.

@@ -166,7 +166,7 @@ pub fn check_typed_keys(raw: &RawFrontMatter, ty: PageType, is_section: bool) ->
 
 /// The fields that only some types have. Lists of inline Markdown hold HTML
 /// once the markdown stage has run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum PageKind {
     /// Page, guide part or guide: no extra fields.
@@ -387,7 +387,7 @@ pub struct PageTaxonomy {
 }
 
 /// Fields that pages and sections share.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Meta {
     /// Title.
     pub title: String,
@@ -437,7 +437,7 @@ pub struct Meta {
 }
 
 /// A content page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Page {
     /// Source path relative to `content/`, with `/` separators.
     #[serde(skip)]
@@ -484,7 +484,7 @@ pub struct Page {
 }
 
 /// A folder of content, with its optional `_index.md`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
     /// Folder relative to `content/`, `""` for the root.
     #[serde(skip)]

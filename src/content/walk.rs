@@ -10,6 +10,7 @@ use crate::config::toml_error;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// What the walk found: Markdown sources and other files.
+#[derive(Debug, Clone, Default)]
 pub struct Walked {
     /// Markdown files relative to `content/`, sorted, with `/` separators.
     pub markdown: Vec<String>,
@@ -18,6 +19,7 @@ pub struct Walked {
 }
 
 /// One parsed Markdown file.
+#[derive(Debug, Clone)]
 pub struct Parsed {
     /// Path relative to `content/`.
     pub rel: String,
@@ -105,22 +107,15 @@ fn display(content: &Path, p: &Path) -> String {
 }
 
 /// Reads and parses every Markdown file, in parallel, keeping the input order.
-pub fn parse_all(content: &Path, files: &[String], ds: &mut Diagnostics) -> Vec<Parsed> {
-    let results: Vec<Result<Parsed, Diagnostic>> = files
+pub fn parse_all(content: &Path, files: &[String]) -> Vec<Result<Parsed, Diagnostic>> {
+    files
         .par_iter()
         .map(|rel| parse_file(content, rel))
-        .collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(p) => parsed.push(p),
-            Err(d) => ds.push(d),
-        }
-    }
-    parsed
+        .collect()
 }
 
-fn parse_file(content: &Path, rel: &str) -> Result<Parsed, Diagnostic> {
+/// Reads and parses one Markdown file (`rel` is relative to `content/`).
+pub fn parse_file(content: &Path, rel: &str) -> Result<Parsed, Diagnostic> {
     let shown = format!("content/{rel}");
     let bytes = std::fs::read(content.join(rel))
         .map_err(|e| Diagnostic::error(&shown, format!("cannot read the file: {e}")))?;

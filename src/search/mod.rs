@@ -8,8 +8,10 @@
 //!
 //! # Files
 //!
-//! * `manifest.<h>.json` — the only file a page names (in a `data-` attribute),
-//!   fetched when the search box gets focus: `{"v":1, "lang", "n": documents,
+//! * `manifest.json` — the only file a page names (in a `data-` attribute),
+//!   fetched (revalidated: `cache: "no-cache"`) when the search box gets
+//!   focus. Its name is fixed, so pages do not change when only the index
+//!   does (an edit in `freda serve` re-renders just the pages it touches): `{"v":1, "lang", "n": documents,
 //!   "k": cards per term, "L": score levels, "t": [key₀, hash₀, key₁, hash₁, …],
 //!   "d": [documents per block, hash], "f": facet file hash,
 //!   "types": [type label, …], "stop": "stop words"}`. Term shard `i` is
@@ -258,8 +260,8 @@ fn build_lang(
         "types": type_labels,
         "stop": text::stop_words(lang),
     });
-    let (name, _) = out.emit("manifest", files::to_safe_json(&manifest));
-    format!("search/{lang}/{name}")
+    out.emit_named("manifest", files::to_safe_json(&manifest));
+    format!("search/{lang}/manifest.json")
 }
 
 /// Each document's index in the type facet.

@@ -1,7 +1,7 @@
 /* freda search client (ES2017, no dependencies): progressive enhancement of the search form.
  * Index format: src/search/mod.rs. Expected markup (no inline script or style):
  *   <form class="search" role="search" action="{{base}}search/" method="get"
- *         data-search-manifest="{{base}}search/en/manifest.HASH.json" data-search-base="{{base}}">
+ *         data-search-manifest="{{base}}search/en/manifest.json" data-search-base="{{base}}">
  *     <label for="search-input">Search</label>
  *     <input id="search-input" name="q" type="search">
  *     <button>Search</button>
@@ -64,8 +64,9 @@
     s.onerror = () => { s.remove(); fail(Error(url)); };
     d.head.appendChild(s);
   });
+  /* every file but the manifest is named by its content hash; the manifest is revalidated */
   const load = url => cache[url] || (cache[url] = (FILE ? viaScript(url)
-    : fetch(url).then(r => { if (!r.ok) throw Error(r.status); return r.json(); }))
+    : fetch(url, url === manifestUrl ? { cache: 'no-cache' } : {}).then(r => { if (!r.ok) throw Error(r.status); return r.json(); }))
     .catch(e => { delete cache[url]; throw e; }));
   const rel = name => new URL(name, manifestUrl).href;
 

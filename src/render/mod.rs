@@ -5,7 +5,7 @@
 //! built for it rather than a copy of the whole site. The result is an
 //! in-memory list of [`OutputFile`]s for the output stage.
 
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -19,56 +19,164 @@ use crate::output::OutputFile;
 use crate::search;
 use crate::templates::Theme;
 
+mod changes;
+
 /// Renders every page's Markdown in place and returns the problems found.
 /// Without `page_html` (for `freda check`) pages get no HTML, only what the
 /// checks need; sections always get theirs, as checks render their pages.
 pub fn render_markdown(site: &mut Site, md: &Markdown, page_html: bool) -> Vec<Diagnostic> {
+    render_markdown_cached(site, md, page_html, &mut MarkdownCache::default(), &HashSet::new())
+}
+
+/// The markdown stage's results from the last build, by source path, for
+/// `freda serve`: a page's HTML depends only on its file and on where `@/`
+/// links lead, so it is reused while both are unchanged.
+#[derive(Default)]
+pub struct MarkdownCache {
+    /// Fingerprint of the link targets the entries were rendered with.
+    links: u64,
+    /// Whether the entries hold page HTML.
+    page_html: bool,
+    pages: HashMap<String, PageMarkdown>,
+    sections: HashMap<String, PageMarkdown>,
+}
+
+/// Everything the markdown stage fills in on one page or section.
+#[derive(Clone)]
+struct PageMarkdown {
+    r: crate::markdown::Rendered,
+    /// The type's inline Markdown lists (dos, don'ts, …), as HTML.
+    lists: Vec<Vec<String>>,
+}
+
+/// [`render_markdown`], reusing `cache` for every file not in `fresh`
+/// (source paths re-read since the cache was filled), then refilling it.
+pub fn render_markdown_cached(
+    site: &mut Site,
+    md: &Markdown,
+    page_html: bool,
+    cache: &mut MarkdownCache,
+    fresh: &HashSet<String>,
+) -> Vec<Diagnostic> {
     let links = link_targets(site);
-    let found = Mutex::new(Vec::new());
-    site.pages.par_iter_mut().for_each(|page| {
-        let shown = format!("content/{}", page.source);
-        let src = SourceRef {
-            shown: &shown,
-            text: &page.text,
-            offset: page.body_offset,
+    let fingerprint = links_fingerprint(site);
+    if fingerprint != cache.links || page_html != cache.page_html {
+        *cache = MarkdownCache {
+            links: fingerprint,
+            page_html,
+            ..MarkdownCache::default()
         };
-        let r = if page_html {
-            md.render(&src, &links)
-        } else {
-            md.analyse(&src, &links)
+    }
+    let reuse = |map: &HashMap<String, PageMarkdown>, source: &str| {
+        map.get(source)
+            .filter(|_| !fresh.contains(source))
+            .cloned()
+    };
+    let pages: Vec<PageMarkdown> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            reuse(&cache.pages, &page.source)
+                .unwrap_or_else(|| page_markdown(page, md, &links, page_html))
+        })
+        .collect();
+    let sections: Vec<Option<PageMarkdown>> = site
+        .sections
+        .par_iter()
+        .map(|section| {
+            let source = section.source.as_deref()?;
+            Some(reuse(&cache.sections, source).unwrap_or_else(|| section_markdown(section, md, &links)))
+        })
+        .collect();
+    let mut found = Vec::new();
+    cache.pages.clear();
+    for (page, r) in site.pages.iter_mut().zip(pages) {
+        found.extend(r.r.diagnostics.iter().cloned());
+        apply_page(page, r.clone());
+        cache.pages.insert(page.source.clone(), r);
+    }
+    cache.sections.clear();
+    for (section, r) in site.sections.iter_mut().zip(sections) {
+        let (Some(r), Some(source)) = (r, &section.source) else {
+            continue;
         };
-        let mut ds = r.diagnostics;
-        for list in page.kind.inline_lists_mut() {
-            for item in list.iter_mut() {
-                let (html, more) = md.render_inline(item, &src, &links);
-                *item = html;
-                ds.extend(more);
-            }
-        }
-        fill(&mut page.meta, r.html, r.toc, r.word_count);
-        page.meta.anchors = r.anchors;
-        page.text_sections = r.sections;
-        page.links_to = r.links;
-        page.outbound = r.outbound;
-        page.prose = r.prose;
-        found.lock().map(|mut f| f.extend(ds)).ok();
-    });
-    site.sections
-        .par_iter_mut()
-        .filter(|s| s.source.is_some())
-        .for_each(|section| {
-            let shown = format!("content/{}", section.source.as_deref().unwrap_or(""));
-            let src = SourceRef {
-                shown: &shown,
-                text: &section.text,
-                offset: section.body_offset,
-            };
-            let r = md.render(&src, &links);
-            fill(&mut section.meta, r.html, r.toc, r.word_count);
-            section.meta.anchors = r.anchors;
-            found.lock().map(|mut f| f.extend(r.diagnostics)).ok();
-        });
-    found.into_inner().unwrap_or_default()
+        found.extend(r.r.diagnostics.iter().cloned());
+        cache.sections.insert(source.clone(), r.clone());
+        let r = r.r;
+        fill(&mut section.meta, r.html, r.toc, r.word_count);
+        section.meta.anchors = r.anchors;
+    }
+    found
+}
+
+fn page_markdown(page: &Page, md: &Markdown, links: &LinkTargets, page_html: bool) -> PageMarkdown {
+    let shown = format!("content/{}", page.source);
+    let src = SourceRef {
+        shown: &shown,
+        text: &page.text,
+        offset: page.body_offset,
+    };
+    let mut r = if page_html {
+        md.render(&src, links)
+    } else {
+        md.analyse(&src, links)
+    };
+    let mut kind = page.kind.clone();
+    let lists = kind
+        .inline_lists_mut()
+        .into_iter()
+        .map(|list| {
+            list.iter()
+                .map(|item| {
+                    let (html, more) = md.render_inline(item, &src, links);
+                    r.diagnostics.extend(more);
+                    html
+                })
+                .collect()
+        })
+        .collect();
+    PageMarkdown { r, lists }
+}
+
+fn section_markdown(section: &Section, md: &Markdown, links: &LinkTargets) -> PageMarkdown {
+    let shown = format!("content/{}", section.source.as_deref().unwrap_or(""));
+    let src = SourceRef {
+        shown: &shown,
+        text: &section.text,
+        offset: section.body_offset,
+    };
+    PageMarkdown {
+        r: md.render(&src, links),
+        lists: Vec::new(),
+    }
+}
+
+fn apply_page(page: &mut Page, m: PageMarkdown) {
+    for (list, html) in page.kind.inline_lists_mut().into_iter().zip(m.lists) {
+        *list = html;
+    }
+    let r = m.r;
+    fill(&mut page.meta, r.html, r.toc, r.word_count);
+    page.meta.anchors = r.anchors;
+    page.text_sections = r.sections;
+    page.links_to = r.links;
+    page.outbound = r.outbound;
+    page.prose = r.prose;
+}
+
+/// Changes whenever any `@/` link could resolve differently.
+fn links_fingerprint(site: &Site) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    site.base_path.hash(&mut h);
+    for p in &site.pages {
+        (&p.source, &p.meta.url).hash(&mut h);
+    }
+    for s in &site.sections {
+        (&s.source, &s.meta.url).hash(&mut h);
+    }
+    (&site.drafts, &site.failed).hash(&mut h);
+    h.finish()
 }
 
 fn fill(
@@ -122,6 +230,50 @@ pub fn render_site(
     opts: RenderOptions,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_site_from(site, theme, opts, progress, None).map(|r| r.files)
+}
+
+/// A job's output: rendered now, or the previous build's file at this path.
+enum Out {
+    New(OutputFile),
+    Kept(String),
+}
+
+/// The previous build of the same site, for re-rendering only the outputs
+/// whose inputs changed (`freda serve`).
+pub struct Previous<'a> {
+    /// The site as it was.
+    pub site: &'a Site,
+    /// Its `site` template variable.
+    pub site_view: &'a Value,
+    /// Its output files by path.
+    pub files: &'a HashMap<String, std::sync::Arc<[u8]>>,
+    /// Templates whose source changed, with every template that includes,
+    /// imports or extends them; `None` when anything else in the theme
+    /// changed (strings, the theme itself), so every output is re-rendered.
+    pub templates: Option<&'a HashSet<String>>,
+}
+
+/// A rendered site and what the next incremental build compares against.
+pub struct RenderedSite {
+    /// Every output file rendered or generated.
+    pub files: Vec<OutputFile>,
+    /// Paths of the previous build's files that stay as they are.
+    pub kept: Vec<String>,
+    /// The `site` template variable.
+    pub site_view: Value,
+    /// Templated outputs rendered (the rest are `kept`).
+    pub rendered: usize,
+}
+
+/// [`render_site`], reusing outputs of `previous` whose inputs are unchanged.
+pub fn render_site_from(
+    site: &Site,
+    theme: &Theme,
+    opts: RenderOptions,
+    progress: Option<&indicatif::ProgressBar>,
+    previous: Option<&Previous>,
+) -> Result<RenderedSite, Vec<Diagnostic>> {
     let index = if opts.hubs_only {
         search::SearchIndex::default()
     } else {
@@ -135,24 +287,37 @@ pub fn render_site(
     if opts.hubs_only {
         jobs.retain(|j| !matches!(j, Job::Page(_) | Job::Term(..)));
     }
+    let reuse = previous.and_then(|p| changes::Reuse::new(&shared, p));
     if let Some(p) = progress {
         p.set_length(jobs.len() as u64);
     }
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let results: Vec<Result<Out, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let r = shared.render(*job);
+            let r = match reuse.as_ref().and_then(|r| r.kept(*job)) {
+                Some(path) => Ok(Out::Kept(path)),
+                None => shared.render(*job).map(Out::New),
+            };
             if let Some(p) = progress {
                 p.inc(1);
             }
             r
         })
         .collect();
-    let (ok, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
-    if !errors.is_empty() {
-        return Err(errors.into_iter().filter_map(Result::err).collect());
+    let mut files = Vec::with_capacity(results.len());
+    let mut kept = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(Out::New(f)) => files.push(f),
+            Ok(Out::Kept(path)) => kept.push(path),
+            Err(e) => errors.push(e),
+        }
     }
-    let mut files: Vec<OutputFile> = ok.into_iter().filter_map(Result::ok).collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let rendered = files.len();
     files.push(sitemap(site));
     files.push(robots(site));
     files.push(brand_css(site));
@@ -162,7 +327,12 @@ pub fn render_site(
     }));
     files.extend(assets(site)?);
     files.extend(index.files);
-    Ok(files)
+    Ok(RenderedSite {
+        files,
+        kept,
+        site_view: shared.site_view,
+        rendered,
+    })
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
@@ -203,14 +373,14 @@ fn assets(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
 }
 
 /// A link in navigation or breadcrumbs.
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 struct Link<'a> {
     title: &'a str,
     url: &'a str,
 }
 
 /// A page as a card in lists.
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 struct Card<'a> {
     title: &'a str,
     summary: &'a str,
@@ -234,6 +404,18 @@ fn card(p: &Page) -> Card<'_> {
         date_display: p.meta.date_display.as_deref(),
         status: p.meta.status,
     }
+}
+
+/// What a page's output takes from outside the page: its section, its
+/// breadcrumbs and, in a guide, the other parts.
+#[derive(PartialEq)]
+struct Around<'a> {
+    content_lang: &'a str,
+    section: Value,
+    breadcrumbs: Vec<Link<'a>>,
+    prev: Value,
+    next: Value,
+    guide: Value,
 }
 
 /// Choices that change how pages are rendered.
@@ -283,28 +465,43 @@ impl<'a> Shared<'a> {
         }
     }
 
+    /// The template and URL of a job, without rendering it.
+    fn target(&self, job: Job) -> (String, String) {
+        let site = self.site;
+        let base = &site.base_path;
+        match job {
+            Job::Page(i) => (site.pages[i].page_type.template_name(), site.pages[i].meta.url.clone()),
+            Job::Section(i) => {
+                let s = &site.sections[i];
+                let template = if i == 0 {
+                    "index.html"
+                } else if s.section_type == "guide" {
+                    "guide.html"
+                } else {
+                    "section.html"
+                };
+                (template.to_string(), s.meta.url.clone())
+            }
+            Job::GuidePrint(i) => ("guide-print.html".to_string(), format!("{}print/", site.sections[i].meta.url)),
+            Job::Taxonomy(t) => ("taxonomy.html".to_string(), site.taxonomies[t].url.clone()),
+            Job::Term(t, i) => ("taxonomy-term.html".to_string(), site.taxonomies[t].terms[i].url.clone()),
+            Job::Browse => ("taxonomies.html".to_string(), format!("{base}browse/")),
+            Job::Search => ("search.html".to_string(), format!("{base}search/")),
+            Job::NotFound => ("404.html".to_string(), format!("{base}404.html")),
+        }
+    }
+
     fn render(&self, job: Job) -> Result<OutputFile, Diagnostic> {
-        let (template, url, mut ctx) = match job {
+        let (template, url) = self.target(job);
+        let mut ctx = match job {
             Job::Page(i) => self.page(i),
             Job::Section(i) => self.section(i),
             Job::GuidePrint(i) => self.guide_print(i),
             Job::Taxonomy(t) => self.taxonomy(t),
             Job::Term(t, i) => self.term(t, i),
-            Job::Browse => (
-                "taxonomies.html".to_string(),
-                format!("{}browse/", self.site.base_path),
-                self.browse(),
-            ),
-            Job::Search => (
-                "search.html".to_string(),
-                format!("{}search/", self.site.base_path),
-                self.search_page(),
-            ),
-            Job::NotFound => (
-                "404.html".to_string(),
-                format!("{}404.html", self.site.base_path),
-                tera::Context::new(),
-            ),
+            Job::Browse => self.browse(),
+            Job::Search => self.search_page(),
+            Job::NotFound => tera::Context::new(),
         };
         ctx.insert("site", &self.site_view);
         ctx.insert("t", &self.strings);
@@ -356,32 +553,42 @@ impl<'a> Shared<'a> {
             .map_or("Home", String::as_str)
     }
 
-    fn page(&self, i: usize) -> (String, String, tera::Context) {
+    fn page(&self, i: usize) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("page", &self.site.pages[i]);
+        let around = self.around(i);
+        ctx.insert("content_lang", around.content_lang);
+        ctx.insert("section", &around.section);
+        ctx.insert("breadcrumbs", &around.breadcrumbs);
+        ctx.insert("prev", &around.prev);
+        ctx.insert("next", &around.next);
+        ctx.insert("guide", &around.guide);
+        ctx
+    }
+
+    /// What a page's output takes from outside the page.
+    fn around(&self, i: usize) -> Around<'a> {
         let p = &self.site.pages[i];
         let s = &self.site.sections[p.section];
-        let mut ctx = tera::Context::new();
-        ctx.insert("page", p);
         // Set only when the page's language differs from the site's, for `lang` attributes on its text.
         let content_lang = if p.meta.lang == self.site.config.language {
             ""
         } else {
             p.meta.lang.as_str()
         };
-        ctx.insert("content_lang", content_lang);
-        ctx.insert(
-            "section",
-            &json!({"title": s.meta.title, "url": s.meta.url, "type": s.section_type}),
-        );
-        ctx.insert("breadcrumbs", &self.breadcrumbs(Some(p.section)));
         let (prev, next, guide) = if p.page_type == PageType::GuidePart {
             self.guide_nav(i, s)
         } else {
             (Value::Null, Value::Null, Value::Null)
         };
-        ctx.insert("prev", &prev);
-        ctx.insert("next", &next);
-        ctx.insert("guide", &guide);
-        (p.page_type.template_name(), p.meta.url.clone(), ctx)
+        Around {
+            content_lang,
+            section: json!({"title": s.meta.title, "url": s.meta.url, "type": s.section_type}),
+            breadcrumbs: self.breadcrumbs(Some(p.section)),
+            prev,
+            next,
+            guide,
+        }
     }
 
     fn guide_nav(&self, i: usize, s: &Section) -> (Value, Value, Value) {
@@ -422,22 +629,18 @@ impl<'a> Shared<'a> {
         v
     }
 
-    fn section(&self, i: usize) -> (String, String, tera::Context) {
+    fn section(&self, i: usize) -> tera::Context {
         let s = &self.site.sections[i];
         let mut ctx = tera::Context::new();
         ctx.insert("section", &self.section_value(i));
         ctx.insert("breadcrumbs", &self.breadcrumbs(s.parent));
-        let template = if i == 0 {
+        if i == 0 {
             ctx.insert("latest_case_studies", &self.latest_case_studies());
             ctx.insert("taxonomy_overview", &self.site.taxonomies);
-            "index.html"
         } else if s.section_type == "guide" {
             ctx.insert("print_url", &format!("{}print/", s.meta.url));
-            "guide.html"
-        } else {
-            "section.html"
-        };
-        (template.to_string(), s.meta.url.clone(), ctx)
+        }
+        ctx
     }
 
     fn latest_case_studies(&self) -> Vec<Card<'a>> {
@@ -456,7 +659,7 @@ impl<'a> Shared<'a> {
         studies.into_iter().take(6).map(card).collect()
     }
 
-    fn guide_print(&self, i: usize) -> (String, String, tera::Context) {
+    fn guide_print(&self, i: usize) -> tera::Context {
         let s = &self.site.sections[i];
         let parts: Vec<Value> = s
             .pages
@@ -476,22 +679,18 @@ impl<'a> Shared<'a> {
             url: &s.meta.url,
         });
         ctx.insert("breadcrumbs", &crumbs);
-        (
-            "guide-print.html".to_string(),
-            format!("{}print/", s.meta.url),
-            ctx,
-        )
+        ctx
     }
 
-    fn taxonomy(&self, t: usize) -> (String, String, tera::Context) {
+    fn taxonomy(&self, t: usize) -> tera::Context {
         let tax = &self.site.taxonomies[t];
         let mut ctx = tera::Context::new();
         ctx.insert("taxonomy", tax);
         ctx.insert("breadcrumbs", &self.breadcrumbs(Some(0)));
-        ("taxonomy.html".to_string(), tax.url.clone(), ctx)
+        ctx
     }
 
-    fn term(&self, t: usize, i: usize) -> (String, String, tera::Context) {
+    fn term(&self, t: usize, i: usize) -> tera::Context {
         let tax = &self.site.taxonomies[t];
         let term = &tax.terms[i];
         let pages: Vec<Card> = term
@@ -515,17 +714,20 @@ impl<'a> Shared<'a> {
             url: &tax.url,
         });
         ctx.insert("breadcrumbs", &crumbs);
-        ("taxonomy-term.html".to_string(), term.url.clone(), ctx)
+        ctx
     }
 
     fn search_page(&self) -> tera::Context {
         let mut ctx = self.browse();
-        let tag_label = self.theme.strings.get("tag").map_or("Tag", String::as_str);
         ctx.insert(
             "keywords",
-            &search::site::keyword_index(self.site, tag_label),
+            &search::site::keyword_index(self.site, self.tag_label()),
         );
         ctx
+    }
+
+    fn tag_label(&self) -> &'a str {
+        self.theme.strings.get("tag").map_or("Tag", String::as_str)
     }
 
     fn browse(&self) -> tera::Context {

@@ -1,0 +1,319 @@
+//! Incremental builds for `freda serve`: after a change, redo only what it
+//! touches, with a result byte for byte equal to a fresh build.
+//!
+//! [`Incremental`] keeps every stage's result between builds:
+//!
+//! * **files**: each Markdown file's parse, re-read only when its path is
+//!   among the changes (the folder is walked again only when files appear,
+//!   go, or a folder changes);
+//! * **theme**: reloaded only when `templates/`, `static/`, `i18n/` or
+//!   `themes/` change; templates whose text changed, and the templates that
+//!   name them, mark their outputs for re-rendering;
+//! * **Markdown**: a page's HTML is reused unless its file changed or some
+//!   `@/` link could now lead elsewhere ([`crate::render::MarkdownCache`]);
+//! * **outputs**: an output is rendered again only when its inputs differ
+//!   from the previous build's ([`crate::render::Previous`]); the rest are
+//!   kept as they are.
+//!
+//! Assembly (sections, taxonomies, URLs, sorting) and the site-wide checks
+//! run in full every time: they are cheap, and they are what decides which
+//! outputs changed. A change to `site.toml`, or lost events, rebuild from
+//! scratch.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::build::{self, BuildError, BuildOptions};
+use crate::check::{self, CheckOptions};
+use crate::config::Config;
+use crate::content::date::Date;
+use crate::content::walk::{self, Parsed, Walked};
+use crate::content::{self, LoadOptions, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::Markdown;
+use crate::render::{self, MarkdownCache, Previous, RenderOptions};
+use crate::templates::{self, Theme};
+
+/// A site kept in memory and rebuilt from changes.
+pub struct Incremental {
+    opts: BuildOptions,
+    md: Markdown,
+    state: Option<State>,
+}
+
+/// Output files by path relative to the output folder, shared between
+/// builds (a kept file is the same allocation).
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// The result of one build.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Every output file by path relative to the output folder.
+    pub files: Files,
+    /// Warnings and notes.
+    pub diagnostics: Diagnostics,
+    /// Templated outputs rendered this time (the rest were kept).
+    pub rendered: usize,
+    /// Markdown files read this time.
+    pub parsed: usize,
+}
+
+/// Everything kept between builds.
+struct State {
+    config: Config,
+    theme: Theme,
+    walked: Walked,
+    walk_ds: Vec<Diagnostic>,
+    parsed: HashMap<String, Result<Parsed, Diagnostic>>,
+    markdown: MarkdownCache,
+    /// Sources read since the markdown stage last ran.
+    fresh: HashSet<String>,
+    /// Templates changed since the last good render; `None`: all.
+    templates: Option<HashSet<String>>,
+    /// The last good build.
+    good: Option<Good>,
+}
+
+struct Good {
+    site: Site,
+    site_view: Value,
+    files: Files,
+}
+
+impl Incremental {
+    /// A builder for the site `opts.root`; nothing is read until [`Self::build`].
+    pub fn new(opts: BuildOptions) -> Incremental {
+        Incremental {
+            opts,
+            md: Markdown::new(),
+            state: None,
+        }
+    }
+
+    /// Builds after `changed` (paths relative to the site root, with `/`);
+    /// `rescan` (or the first build) reads everything again.
+    pub fn build(&mut self, changed: &BTreeSet<String>, rescan: bool) -> Result<Output, BuildError> {
+        let full = rescan || self.state.is_none() || changed.iter().any(|p| needs_full(p));
+        if full {
+            self.state = Some(self.load()?);
+        } else if let Some(state) = self.state.as_mut() {
+            state.update(&self.opts, changed)?;
+        }
+        let Some(state) = self.state.as_mut() else {
+            return Err(BuildError::Other(anyhow::anyhow!("no site loaded")));
+        };
+        let parsed = if full { state.parsed.len() } else { state.fresh.len() };
+        let mut out = state.rebuild(&self.opts, &self.md)?;
+        out.parsed = parsed;
+        Ok(out)
+    }
+
+    /// Reads the whole site.
+    fn load(&self) -> Result<State, BuildError> {
+        let config = build::load_config(&self.opts)?;
+        let theme = templates::load(&self.opts.root, &config.language).map_err(BuildError::Site)?;
+        let content = self.opts.root.join("content");
+        let mut ds = Diagnostics::new();
+        let walked = walk::walk(&content, &mut ds);
+        let parsed = walk::parse_all(&content, &walked.markdown);
+        Ok(State {
+            fresh: walked.markdown.iter().cloned().collect(),
+            parsed: walked.markdown.iter().cloned().zip(parsed).collect(),
+            walked,
+            walk_ds: ds.sorted().into_iter().cloned().collect(),
+            config,
+            theme,
+            markdown: MarkdownCache::default(),
+            templates: None,
+            good: None,
+        })
+    }
+}
+
+/// Changes that rebuild from scratch: `site.toml`, or anything freda does
+/// not know how to follow.
+fn needs_full(path: &str) -> bool {
+    !["content/", "templates/", "static/", "i18n/", "themes/"]
+        .iter()
+        .any(|dir| path.starts_with(dir))
+}
+
+impl State {
+    /// Takes in changed files: re-reads Markdown, reloads the theme.
+    fn update(&mut self, opts: &BuildOptions, changed: &BTreeSet<String>) -> Result<(), BuildError> {
+        let content: Vec<&str> = changed
+            .iter()
+            .filter_map(|p| p.strip_prefix("content/"))
+            .filter(|p| !p.split('/').any(|part| part.starts_with('.')))
+            .collect();
+        if !content.is_empty() {
+            self.update_content(&opts.root.join("content"), &content);
+        }
+        if changed.iter().any(|p| !p.starts_with("content/")) {
+            self.reload_theme(&opts.root)?;
+        }
+        Ok(())
+    }
+
+    fn update_content(&mut self, dir: &Path, changed: &[&str]) {
+        let known: HashSet<&str> = self.walked.markdown.iter().map(String::as_str).collect();
+        let same_files = changed.iter().all(|rel| {
+            let path = dir.join(rel);
+            let is_file = path.is_file() && !path.is_symlink();
+            known.contains(rel) == is_file && (is_file || !path.exists())
+        });
+        let reread: Vec<String> = if same_files {
+            changed
+                .iter()
+                .filter(|rel| known.contains(*rel))
+                .map(|rel| (*rel).to_string())
+                .collect()
+        } else {
+            let mut ds = Diagnostics::new();
+            self.walked = walk::walk(dir, &mut ds);
+            self.walk_ds = ds.sorted().into_iter().cloned().collect();
+            let listed: HashSet<&String> = self.walked.markdown.iter().collect();
+            self.parsed.retain(|rel, _| listed.contains(rel));
+            self.walked
+                .markdown
+                .iter()
+                .filter(|rel| !self.parsed.contains_key(*rel) || changed.contains(&rel.as_str()))
+                .cloned()
+                .collect()
+        };
+        for rel in reread {
+            self.parsed.insert(rel.clone(), walk::parse_file(dir, &rel));
+            self.fresh.insert(rel);
+        }
+    }
+
+    /// Loads the theme again and notes which templates changed.
+    fn reload_theme(&mut self, root: &Path) -> Result<(), BuildError> {
+        let theme = templates::load(root, &self.config.language).map_err(BuildError::Site)?;
+        let changed = (theme.strings == self.theme.strings)
+            .then(|| changed_templates(&self.theme, &theme))
+            .flatten();
+        match (changed, self.templates.as_mut()) {
+            (Some(changed), Some(since)) => since.extend(changed),
+            _ => self.templates = None,
+        }
+        self.theme = theme;
+        Ok(())
+    }
+
+    /// Assembles, checks and renders, keeping what has not changed.
+    fn rebuild(&mut self, opts: &BuildOptions, md: &Markdown) -> Result<Output, BuildError> {
+        let mut ds = Diagnostics::new();
+        ds.extend(self.walk_ds.iter().cloned());
+        let parsed = self
+            .walked
+            .markdown
+            .iter()
+            .map(|rel| self.parsed.get(rel).cloned().unwrap_or_else(|| walk::parse_file(&opts.root.join("content"), rel)))
+            .collect();
+        let drafts = opts.drafts || self.config.build.drafts;
+        let mut site = content::from_parsed(
+            self.config.clone(),
+            self.walked.clone(),
+            parsed,
+            LoadOptions { drafts },
+            &mut ds,
+        );
+        if let Some(d) = build::missing_logo(&opts.root, &site.config, &self.theme) {
+            ds.push(d);
+        }
+        ds.extend(render::render_markdown_cached(&mut site, md, true, &mut self.markdown, &self.fresh));
+        self.fresh.clear();
+        let checks = CheckOptions {
+            today: opts.today.unwrap_or_else(Date::today),
+            strict: opts.strict,
+        };
+        ds.extend(check::check_site(&site, checks));
+        if ds.has_errors() {
+            return Err(BuildError::Site(ds));
+        }
+        self.render(site, ds, opts)
+    }
+
+    fn render(&mut self, site: Site, mut ds: Diagnostics, opts: &BuildOptions) -> Result<Output, BuildError> {
+        let ropts = RenderOptions {
+            relative: opts.relative,
+            hubs_only: false,
+        };
+        let previous = self.good.as_ref().map(|g| Previous {
+            site: &g.site,
+            site_view: &g.site_view,
+            files: &g.files,
+            templates: self.templates.as_ref(),
+        });
+        let rendered = render::render_site_from(&site, &self.theme, ropts, None, previous.as_ref())
+            .map_err(|errors| {
+                ds.extend(errors);
+                BuildError::Site(ds.clone())
+            })?;
+        let mut files: Files = HashMap::with_capacity(rendered.kept.len() + rendered.files.len());
+        if let Some(good) = &self.good {
+            for path in rendered.kept {
+                if let Some(bytes) = good.files.get(&path) {
+                    files.insert(path, Arc::clone(bytes));
+                }
+            }
+        }
+        let count = rendered.rendered;
+        files.extend(rendered.files.into_iter().map(|f| (f.path, Arc::from(f.contents))));
+        let listed: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), &**b)).collect();
+        ds.extend(crate::sitelinks::check_output(&site, &listed));
+        drop(listed);
+        if ds.has_errors() {
+            return Err(BuildError::Site(ds));
+        }
+        self.templates = Some(HashSet::new());
+        self.good = Some(Good {
+            site,
+            site_view: rendered.site_view,
+            files: files.clone(),
+        });
+        Ok(Output {
+            files,
+            diagnostics: ds,
+            rendered: count,
+            parsed: 0,
+        })
+    }
+}
+
+/// Templates whose text changed, plus every template that names one of
+/// them (extends, include, import), transitively. `None` if a template was
+/// added or removed.
+fn changed_templates(old: &Theme, new: &Theme) -> Option<HashSet<String>> {
+    if old.sources.keys().ne(new.sources.keys()) {
+        return None;
+    }
+    let mut changed: HashSet<String> = new
+        .sources
+        .iter()
+        .filter(|(name, s)| old.sources.get(*name).map(|o| &o.text) != Some(&s.text))
+        .map(|(name, _)| name.clone())
+        .collect();
+    loop {
+        let more: Vec<String> = new
+            .sources
+            .iter()
+            .filter(|(name, _)| !changed.contains(*name))
+            .filter(|(_, s)| changed.iter().any(|c| names(&s.text, c)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        if more.is_empty() {
+            return Some(changed);
+        }
+        changed.extend(more);
+    }
+}
+
+/// Whether template text names `template` in quotes.
+fn names(text: &str, template: &str) -> bool {
+    text.contains(&format!("\"{template}\"")) || text.contains(&format!("'{template}'"))
+}

@@ -1,0 +1,169 @@
+//! Which outputs an incremental build can keep from the previous one.
+//!
+//! An output is kept when everything its template reads is unchanged: the
+//! `site` variable and strings (else nothing is kept), its template (and the
+//! templates that template uses), and the job's own inputs, compared value
+//! by value between the old and the new [`Site`]: a page and what surrounds
+//! it (section, breadcrumbs, guide parts), a list page's cards, a term's
+//! pages, the keyword index. Comparing is much cheaper than rendering, and
+//! errs on the side of rendering: anything not proven equal is rendered.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use super::{card, output_path, Card, Job, Previous, Shared};
+use crate::search;
+
+/// The old site seen through the new theme, plus lookups by URL and name.
+pub struct Reuse<'a> {
+    old: Shared<'a>,
+    new: &'a Shared<'a>,
+    files: &'a HashMap<String, std::sync::Arc<[u8]>>,
+    templates: &'a HashSet<String>,
+    pages: HashMap<&'a str, usize>,
+    sections: HashMap<&'a str, usize>,
+    taxonomies: HashMap<&'a str, usize>,
+    keywords: OnceLock<bool>,
+}
+
+impl<'a> Reuse<'a> {
+    /// `None` when nothing can be kept: the theme or a value every page
+    /// shows (menus, footer, site title, base path) changed.
+    pub fn new(new: &'a Shared<'a>, previous: &'a Previous<'a>) -> Option<Reuse<'a>> {
+        let templates = previous.templates?;
+        if *previous.site_view != new.site_view
+            || previous.site.base_path != new.site.base_path
+            || previous.site.config.language != new.site.config.language
+        {
+            return None;
+        }
+        let old_site = previous.site;
+        Some(Reuse {
+            old: Shared {
+                site: old_site,
+                theme: new.theme,
+                opts: new.opts,
+                site_view: previous.site_view.clone(),
+                strings: new.strings.clone(),
+            },
+            new,
+            files: previous.files,
+            templates,
+            pages: by_url(old_site.pages.iter().map(|p| p.meta.url.as_str())),
+            sections: by_url(old_site.sections.iter().map(|s| s.meta.url.as_str())),
+            taxonomies: by_url(old_site.taxonomies.iter().map(|t| t.name.as_str())),
+            keywords: OnceLock::new(),
+        })
+    }
+
+    /// The output path of `job` if the previous build's file can be kept.
+    pub fn kept(&self, job: Job) -> Option<String> {
+        let (template, url) = self.new.target(job);
+        if self.templates.contains(&template) || !self.same(job) {
+            return None;
+        }
+        let path = output_path(&self.new.site.base_path, &url);
+        self.files.contains_key(&path).then_some(path)
+    }
+
+    fn same(&self, job: Job) -> bool {
+        match job {
+            Job::Page(i) => self.same_page(i),
+            Job::Section(i) => self.same_section(i),
+            Job::GuidePrint(i) => self.same_guide_print(i),
+            Job::Taxonomy(t) => self.old_taxonomy(t).is_some_and(|o| {
+                *o == self.new.site.taxonomies[t]
+                    && self.old.breadcrumbs(Some(0)) == self.new.breadcrumbs(Some(0))
+            }),
+            Job::Term(t, i) => self.same_term(t, i),
+            Job::Browse => self.same_browse(),
+            Job::Search => self.same_browse() && self.same_keywords(),
+            Job::NotFound => true,
+        }
+    }
+
+    fn same_page(&self, i: usize) -> bool {
+        let page = &self.new.site.pages[i];
+        let Some(&j) = self.pages.get(page.meta.url.as_str()) else {
+            return false;
+        };
+        *page == self.old.site.pages[j] && self.new.around(i) == self.old.around(j)
+    }
+
+    /// The old section at the new section's URL, if it is the same section.
+    fn old_section(&self, i: usize) -> Option<usize> {
+        let s = &self.new.site.sections[i];
+        let &j = self.sections.get(s.meta.url.as_str())?;
+        (*s == self.old.site.sections[j]).then_some(j)
+    }
+
+    fn same_section(&self, i: usize) -> bool {
+        let Some(j) = self.old_section(i) else {
+            return false;
+        };
+        let (new, old) = (self.new, &self.old);
+        let (s, o) = (&new.site.sections[i], &old.site.sections[j]);
+        let same_home = i != 0
+            || (new.latest_case_studies() == old.latest_case_studies()
+                && new.site.taxonomies == old.site.taxonomies);
+        same_home
+            && new.section_value(i) == old.section_value(j)
+            && new.breadcrumbs(s.parent) == old.breadcrumbs(o.parent)
+    }
+
+    fn same_guide_print(&self, i: usize) -> bool {
+        let Some(j) = self.old_section(i) else {
+            return false;
+        };
+        let (s, o) = (&self.new.site.sections[i], &self.old.site.sections[j]);
+        let parts = |sh: &Shared<'a>, list: &[usize]| -> Vec<&crate::content::Page> {
+            list.iter().map(|k| &sh.site.pages[*k]).collect()
+        };
+        parts(self.new, &s.pages) == parts(&self.old, &o.pages)
+            && self.new.breadcrumbs(s.parent) == self.old.breadcrumbs(o.parent)
+    }
+
+    fn old_taxonomy(&self, t: usize) -> Option<&'a crate::content::TaxonomyIndex> {
+        let name = self.new.site.taxonomies[t].name.as_str();
+        self.taxonomies
+            .get(name)
+            .map(|j| &self.old.site.taxonomies[*j])
+    }
+
+    fn same_term(&self, t: usize, i: usize) -> bool {
+        let tax = &self.new.site.taxonomies[t];
+        let term = &tax.terms[i];
+        let Some(otax) = self.old_taxonomy(t) else {
+            return false;
+        };
+        let Some(old) = otax.terms.iter().find(|o| o.slug == term.slug) else {
+            return false;
+        };
+        (&tax.name, &tax.label, &tax.url) == (&otax.name, &otax.label, &otax.url)
+            && (&term.label, &term.description, &term.url)
+                == (&old.label, &old.description, &old.url)
+            && cards(self.new, &term.pages) == cards(&self.old, &old.pages)
+    }
+
+    fn same_browse(&self) -> bool {
+        self.new.site.taxonomies == self.old.site.taxonomies
+            && self.new.breadcrumbs(Some(0)) == self.old.breadcrumbs(Some(0))
+    }
+
+    /// The A–Z keyword index lists every page: computed once per build.
+    fn same_keywords(&self) -> bool {
+        *self.keywords.get_or_init(|| {
+            let label = self.new.tag_label();
+            search::site::keyword_index(self.new.site, label)
+                == search::site::keyword_index(self.old.site, label)
+        })
+    }
+}
+
+fn by_url<'a>(keys: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    keys.enumerate().map(|(i, k)| (k, i)).collect()
+}
+
+fn cards<'a>(shared: &Shared<'a>, pages: &[usize]) -> Vec<Card<'a>> {
+    pages.iter().map(|j| card(&shared.site.pages[*j])).collect()
+}
