@@ -247,14 +247,14 @@ fn external_links(_site: &content::Site, _root: &Path) -> Vec<Diagnostic> {
 }
 
 /// Phase timings on standard error when `FREDA_TIMINGS` is set, for profiling.
-struct Laps(Option<std::time::Instant>);
+pub(crate) struct Laps(Option<std::time::Instant>);
 
 impl Laps {
-    fn from_env() -> Laps {
+    pub(crate) fn from_env() -> Laps {
         Laps(std::env::var_os("FREDA_TIMINGS").map(|_| std::time::Instant::now()))
     }
 
-    fn lap(&mut self, what: &str) {
+    pub(crate) fn lap(&mut self, what: &str) {
         if let Some(start) = self.0.as_mut() {
             eprintln!(
                 "timing: {what}: {:.0} ms",

@@ -69,6 +69,7 @@ struct State {
     walk_ds: Vec<Diagnostic>,
     parsed: HashMap<String, Result<Parsed, Diagnostic>>,
     markdown: MarkdownCache,
+    search: crate::search::IndexCache,
     /// Sources read since the markdown stage last ran.
     fresh: HashSet<String>,
     /// Templates changed since the last good render; `None`: all.
@@ -111,6 +112,11 @@ impl Incremental {
         Ok(out)
     }
 
+    /// The site's configuration, once it has been read.
+    pub fn config(&self) -> Option<&Config> {
+        self.state.as_ref().map(|s| &s.config)
+    }
+
     /// Reads the whole site.
     fn load(&self) -> Result<State, BuildError> {
         let config = build::load_config(&self.opts)?;
@@ -127,6 +133,7 @@ impl Incremental {
             config,
             theme,
             markdown: MarkdownCache::default(),
+            search: crate::search::IndexCache::default(),
             templates: None,
             good: None,
         })
@@ -206,6 +213,7 @@ impl State {
 
     /// Assembles, checks and renders, keeping what has not changed.
     fn rebuild(&mut self, opts: &BuildOptions, md: &Markdown) -> Result<Output, BuildError> {
+        let mut laps = build::Laps::from_env();
         let mut ds = Diagnostics::new();
         ds.extend(self.walk_ds.iter().cloned());
         let parsed = self
@@ -225,20 +233,23 @@ impl State {
         if let Some(d) = build::missing_logo(&opts.root, &site.config, &self.theme) {
             ds.push(d);
         }
+        laps.lap("assemble");
         ds.extend(render::render_markdown_cached(&mut site, md, true, &mut self.markdown, &self.fresh));
         self.fresh.clear();
+        laps.lap("markdown");
         let checks = CheckOptions {
             today: opts.today.unwrap_or_else(Date::today),
             strict: opts.strict,
         };
         ds.extend(check::check_site(&site, checks));
+        laps.lap("checks");
         if ds.has_errors() {
             return Err(BuildError::Site(ds));
         }
-        self.render(site, ds, opts)
+        self.render(site, ds, opts, laps)
     }
 
-    fn render(&mut self, site: Site, mut ds: Diagnostics, opts: &BuildOptions) -> Result<Output, BuildError> {
+    fn render(&mut self, site: Site, mut ds: Diagnostics, opts: &BuildOptions, mut laps: build::Laps) -> Result<Output, BuildError> {
         let ropts = RenderOptions {
             relative: opts.relative,
             hubs_only: false,
@@ -249,7 +260,14 @@ impl State {
             files: &g.files,
             templates: self.templates.as_ref(),
         });
-        let rendered = render::render_site_from(&site, &self.theme, ropts, None, previous.as_ref())
+        let rendered = render::render_site_from(
+            &site,
+            &self.theme,
+            ropts,
+            None,
+            previous.as_ref(),
+            &mut self.search,
+        )
             .map_err(|errors| {
                 ds.extend(errors);
                 BuildError::Site(ds.clone())
@@ -262,11 +280,13 @@ impl State {
                 }
             }
         }
+        laps.lap("render");
         let count = rendered.rendered;
         files.extend(rendered.files.into_iter().map(|f| (f.path, Arc::from(f.contents))));
         let listed: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), &**b)).collect();
         ds.extend(crate::sitelinks::check_output(&site, &listed));
         drop(listed);
+        laps.lap("link checks");
         if ds.has_errors() {
             return Err(BuildError::Site(ds));
         }

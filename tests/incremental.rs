@@ -211,11 +211,9 @@ fn compare(what: &str, inc: &Result<(Files, String), String>, full: &Result<(Fil
         (Ok((a, da)), Ok((b, db))) => {
             let paths: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for p in paths {
-                assert_eq!(
-                    a.get(p).map(|x| String::from_utf8_lossy(x)),
-                    b.get(p).map(|x| String::from_utf8_lossy(x)),
-                    "after {what}: {p} differs (left: incremental, right: full)"
-                );
+                if let Some(diff) = difference(a.get(p).map(|x| &**x), b.get(p).map(|x| &**x)) {
+                    panic!("after {what}: {p} differs (incremental, then full):\n{diff}");
+                }
             }
             assert_eq!(da, db, "after {what}: diagnostics differ");
         }
@@ -226,6 +224,18 @@ fn compare(what: &str, inc: &Result<(Files, String), String>, full: &Result<(Fil
             if full.is_ok() { "built" } else { "failed" },
         ),
     }
+}
+
+/// Where two files first differ, with some context; `None` if they are equal.
+fn difference(a: Option<&[u8]>, b: Option<&[u8]>) -> Option<String> {
+    let (a, b) = match (a, b) {
+        (Some(a), Some(b)) if a == b => return None,
+        (Some(a), Some(b)) => (a, b),
+        (a, b) => return Some(format!("present: {}, {}", a.is_some(), b.is_some())),
+    };
+    let at = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let around = |s: &[u8]| String::from_utf8_lossy(&s[at.saturating_sub(120)..(at + 120).min(s.len())]).into_owned();
+    Some(format!("{}\n-----\n{}", around(a), around(b)))
 }
 
 #[test]

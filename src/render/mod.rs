@@ -230,7 +230,8 @@ pub fn render_site(
     opts: RenderOptions,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_site_from(site, theme, opts, progress, None).map(|r| r.files)
+    let mut cache = search::IndexCache::default();
+    render_site_from(site, theme, opts, progress, None, &mut cache).map(|r| r.files)
 }
 
 /// A job's output: rendered now, or the previous build's file at this path.
@@ -266,20 +267,23 @@ pub struct RenderedSite {
     pub rendered: usize,
 }
 
-/// [`render_site`], reusing outputs of `previous` whose inputs are unchanged.
+/// [`render_site`], reusing outputs of `previous` whose inputs are
+/// unchanged and the search analysis in `search`.
 pub fn render_site_from(
     site: &Site,
     theme: &Theme,
     opts: RenderOptions,
     progress: Option<&indicatif::ProgressBar>,
     previous: Option<&Previous>,
+    search: &mut search::IndexCache,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
     let index = if opts.hubs_only {
         search::SearchIndex::default()
     } else {
-        search::build_index_with(
-            &search::site::docs(site),
+        search::build_index_cached(
+            search::site::docs(site),
             &search::site::options(site, opts.relative),
+            search,
         )
     };
     let shared = Shared::new(site, theme, opts, &index);

@@ -48,12 +48,14 @@ impl TermStat {
 }
 
 /// The analysed form of one document.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct DocTerms {
     /// Number of indexed (non-stop) tokens: the BM25 document length.
     pub length: u32,
     /// Stem number (see [`Collector::stems`]) → statistics.
     pub terms: BTreeMap<u32, TermStat>,
+    /// Word numbers of the folded words it uses, sorted.
+    pub words: Vec<u32>,
 }
 
 /// Shared state while analysing the documents of one language. Stem and word
@@ -102,6 +104,8 @@ impl Collector {
             self.add(&mut out, &section.heading, sec, W_HEADING);
             self.add(&mut out, &section.text, sec, W_BODY);
         }
+        out.words.sort_unstable();
+        out.words.dedup();
         out
     }
 
@@ -114,6 +118,7 @@ impl Collector {
                 continue;
             };
             out.terms.entry(stem).or_default().add(sec, weight);
+            out.words.push(id);
             out.length += 1;
         }
     }
@@ -155,10 +160,18 @@ impl Collector {
         id
     }
 
-    /// Stem number → its folded surface forms (unsorted).
-    pub fn surfaces(&self) -> Vec<Vec<String>> {
+    /// Stem number → its folded surface forms used by `docs` (unsorted).
+    /// A collector kept between builds also knows words of documents since
+    /// changed or gone; they are left out.
+    pub fn surfaces(&self, docs: &[DocTerms]) -> Vec<Vec<String>> {
+        let mut used = vec![false; self.words.len()];
+        for id in docs.iter().flat_map(|d| &d.words) {
+            if let Some(u) = used.get_mut(*id as usize) {
+                *u = true;
+            }
+        }
         let mut out = vec![Vec::new(); self.stems.len()];
-        for (word, stem) in &self.words {
+        for ((word, stem), _) in self.words.iter().zip(used).filter(|(_, u)| *u) {
             if let Some(list) = out.get_mut(*stem as usize) {
                 list.push(word.clone());
             }

@@ -70,7 +70,7 @@ use facets::FacetTable;
 use files::Emitter;
 
 /// One page to index.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchDoc {
     /// Language code of the page, e.g. "en"; one index is built per language.
     pub lang: String,
@@ -195,13 +195,38 @@ pub fn build_index(docs: &[SearchDoc], with_js: bool) -> SearchIndex {
 
 /// [`build_index`] with explicit options.
 pub fn build_index_with(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
-    let mut by_lang: BTreeMap<String, Vec<&SearchDoc>> = BTreeMap::new();
+    build_index_cached(docs.to_vec(), opts, &mut IndexCache::default())
+}
+
+/// What an index build keeps for the next (`freda serve`): each language's
+/// word and stem numbers, and each document's analysis, reused while the
+/// document is unchanged. The files are the same as without it.
+#[derive(Default)]
+pub struct IndexCache {
+    langs: BTreeMap<String, LangCache>,
+}
+
+struct LangCache {
+    collector: Collector,
+    /// The last build's documents and their analyses, by URL.
+    docs: std::collections::HashMap<String, (SearchDoc, analyse::DocTerms)>,
+}
+
+/// [`build_index_with`], analysing only documents that changed since the
+/// build that filled `cache`.
+pub fn build_index_cached(
+    docs: Vec<SearchDoc>,
+    opts: &SearchOptions,
+    cache: &mut IndexCache,
+) -> SearchIndex {
+    let mut by_lang: BTreeMap<String, Vec<SearchDoc>> = BTreeMap::new();
     for doc in docs {
         by_lang
             .entry(files::lang_dir(&doc.lang))
             .or_default()
             .push(doc);
     }
+    cache.langs.retain(|lang, _| by_lang.contains_key(lang));
     let mut index = SearchIndex::default();
     for (dir, docs) in by_lang {
         let mut emitter = Emitter {
@@ -209,7 +234,11 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex
             with_js: opts.with_js,
             files: &mut index.files,
         };
-        let manifest = build_lang(&dir, docs, opts, &mut emitter);
+        let lang = cache.langs.entry(dir.clone()).or_insert_with(|| LangCache {
+            collector: Collector::new(&dir),
+            docs: std::collections::HashMap::new(),
+        });
+        let manifest = build_lang(&dir, docs, opts, lang, &mut emitter);
         index.manifests.push((dir, manifest));
     }
     index.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -219,25 +248,32 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex
 /// Builds one language's files; returns the manifest path.
 fn build_lang(
     lang: &str,
-    docs: Vec<&SearchDoc>,
+    docs: Vec<SearchDoc>,
     opts: &SearchOptions,
+    cache: &mut LangCache,
     out: &mut Emitter,
 ) -> String {
-    let table = FacetTable::new(&docs, opts);
-    let docs = order_docs(docs, &table);
-    let types = type_indexes(&docs, &table);
-    let mut collector = Collector::new(lang);
-    let terms: Vec<_> = docs.iter().map(|d| collector.analyse(d)).collect();
+    let refs: Vec<&SearchDoc> = docs.iter().collect();
+    let table = FacetTable::new(&refs, opts);
+    let ordered = order_docs(refs, &table);
+    let types = type_indexes(&ordered, &table);
+    let terms: Vec<analyse::DocTerms> = ordered
+        .iter()
+        .map(|d| match cache.docs.get(&d.url) {
+            Some((old, terms)) if old == *d => terms.clone(),
+            _ => cache.collector.analyse(d),
+        })
+        .collect();
     let (levels, top_k) = (opts.score_levels.max(1), opts.top_k.max(1));
     let stems = shards::score_stems(
         &terms,
-        &collector.stems,
-        collector.surfaces(),
+        &cache.collector.stems,
+        cache.collector.surfaces(&terms),
         levels,
         top_k,
     );
     let corpus = shards::Corpus {
-        docs: &docs,
+        docs: &ordered,
         types: &types,
         stems: &stems,
         levels,
@@ -245,13 +281,13 @@ fn build_lang(
     };
     let term_shards = emit_term_shards(&corpus, opts, out);
     let doc_hash = emit_doc_shards(&corpus, opts.doc_block, out);
-    let facets = json!({ "f": facet_json(&table), "s": signatures(&docs, &table) });
+    let facets = json!({ "f": facet_json(&table), "s": signatures(&ordered, &table) });
     let (_, facet_hash) = out.emit("f", files::to_safe_json(&facets));
     let type_labels: Vec<&str> = table.types().iter().map(|(_, l)| l.as_str()).collect();
     let manifest = json!({
         "v": 1,
         "lang": lang,
-        "n": docs.len(),
+        "n": ordered.len(),
         "k": top_k,
         "L": corpus.levels,
         "t": term_shards,
@@ -261,6 +297,15 @@ fn build_lang(
         "stop": text::stop_words(lang),
     });
     out.emit_named("manifest", files::to_safe_json(&manifest));
+    let positions: std::collections::HashMap<&str, usize> =
+        ordered.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect();
+    let kept: Vec<(String, (SearchDoc, analyse::DocTerms))> = docs
+        .iter()
+        .filter_map(|d| positions.get(d.url.as_str()).map(|&i| (d, i)))
+        .map(|(d, i)| (d.url.clone(), (d.clone(), terms[i].clone())))
+        .collect();
+    drop(corpus);
+    cache.docs = kept.into_iter().collect();
     format!("search/{lang}/manifest.json")
 }
 

@@ -66,7 +66,10 @@ pub fn score_stems(
         data.surfaces.sort_by(|a, b| js_cmp(a, b));
         data.top = top_docs(&data.postings, secs, top_k);
     }
-    let mut order: Vec<usize> = (0..out.len()).collect();
+    // Stems only documents since changed or gone had (a kept collector).
+    let mut order: Vec<usize> = (0..out.len())
+        .filter(|&i| !out[i].postings.is_empty())
+        .collect();
     order.sort_by(|&a, &b| stems.get(a).cmp(&stems.get(b)));
     let mut slots: Vec<Option<Stem>> = out.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()

@@ -186,9 +186,11 @@ fn report(outcome: &Outcome, before: &Snapshot, took: Duration, addr: SocketAddr
         ""
     };
     eprintln!(
-        "Rebuilt in {} ms ({} pages{same})",
+        "Rebuilt in {} ms ({} of {} pages rendered, {} files read{same})",
         took.as_millis(),
-        site.pages
+        site.stats.rendered,
+        site.pages,
+        site.stats.parsed
     );
     if site.base_path != before.base_path {
         announce(site, addr);

@@ -1,24 +1,24 @@
 //! The site as `freda serve` holds it: built into memory, rebuilt on change.
 //!
-//! [`Rebuilder`] runs the whole pipeline ([`crate::build::render_only`]) and
-//! hands back a [`Snapshot`]; it is the one place to swap in incremental
-//! rebuilds later. [`Preview`] keeps the last good snapshot and decides what
-//! open pages are told after each rebuild (see [`Outcome`]).
+//! [`Rebuilder`] rebuilds incrementally ([`crate::incremental`]: only what
+//! the changed files touch) and hands back a [`Snapshot`]. [`Preview`]
+//! keeps the last good snapshot and decides what open pages are told after
+//! each rebuild (see [`Outcome`]).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use super::watch::Changes;
-use crate::build::{self, BuildError, BuildOptions};
+use crate::build::{BuildError, BuildOptions};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
+use crate::incremental::{Files, Incremental};
 
 /// One build of the site, in memory.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// Every output file by its path relative to the output folder.
-    pub files: HashMap<String, Vec<u8>>,
+    pub files: Files,
     /// The base path from `base_url`, e.g. `/library/`.
     pub base_path: String,
     /// The site's title.
@@ -29,6 +29,17 @@ pub struct Snapshot {
     pub build_id: String,
     /// The build's warnings and notes.
     pub diagnostics: Diagnostics,
+    /// What the build did.
+    pub stats: Stats,
+}
+
+/// What one rebuild did, for the terminal and the benchmark.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    /// Markdown files read.
+    pub parsed: usize,
+    /// Pages rendered (the rest were kept from the previous build).
+    pub rendered: usize,
 }
 
 impl Snapshot {
@@ -41,6 +52,7 @@ impl Snapshot {
 /// Builds the site into memory, never touching the output folder.
 pub struct Rebuilder {
     opts: BuildOptions,
+    builder: Incremental,
     /// Tells this server's builds from an earlier server's.
     instance: String,
     /// Builds made so far.
@@ -57,33 +69,31 @@ impl Rebuilder {
             ..BuildOptions::default()
         };
         Rebuilder {
+            builder: Incremental::new(opts.clone()),
             opts,
             instance: instance_id(),
             generation: 0,
         }
     }
 
-    /// Runs the whole pipeline.
-    pub fn build(&mut self) -> Result<Snapshot, BuildError> {
-        let config = Config::load(&self.opts.root).map_err(BuildError::Site)?;
-        let rendered = build::render_only(&self.opts)?;
+    /// Rebuilds after `changes` (everything, the first time).
+    pub fn build(&mut self, changes: &Changes) -> Result<Snapshot, BuildError> {
+        let out = self.builder.build(&changes.paths, changes.rescan)?;
         self.generation += 1;
-        Ok(Snapshot {
-            pages: rendered
-                .files
-                .iter()
-                .filter(|f| f.path.ends_with(".html"))
-                .count(),
-            files: rendered
-                .files
-                .into_iter()
-                .map(|f| (f.path, f.contents))
-                .collect(),
-            base_path: config.base_path(),
-            title: config.title,
+        let config = self.builder.config();
+        let snapshot = Snapshot {
+            pages: out.files.keys().filter(|p| p.ends_with(".html")).count(),
+            files: out.files,
+            base_path: config.map_or_else(|| "/".into(), Config::base_path),
+            title: config.map(|c| c.title.clone()).unwrap_or_default(),
             build_id: format!("{}-{}", self.instance, self.generation),
-            diagnostics: rendered.diagnostics,
-        })
+            diagnostics: out.diagnostics,
+            stats: Stats {
+                parsed: out.parsed,
+                rendered: out.rendered,
+            },
+        };
+        Ok(snapshot)
     }
 
     /// What to serve before the first good build: nothing, under the base
@@ -151,7 +161,7 @@ impl Preview {
 
     /// Rebuilds after `changes` and says what open pages should do.
     pub fn rebuild(&mut self, changes: &Changes) -> Outcome {
-        let snapshot = match self.rebuilder.build() {
+        let snapshot = match self.rebuilder.build(changes) {
             Ok(s) => s,
             Err(e) => {
                 self.failed = true;

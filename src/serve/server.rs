@@ -189,7 +189,7 @@ fn file(site: &Snapshot, path: &str, status: u16) -> Reply {
     let body = if kind.starts_with("text/html") {
         live::inject(bytes, &site.base_path, &site.build_id)
     } else {
-        bytes.clone()
+        bytes.to_vec()
     };
     Reply::new(status, kind, http::cache_control(path), body)
 }
