@@ -96,7 +96,11 @@ impl Incremental {
 
     /// Builds after `changed` (paths relative to the site root, with `/`);
     /// `rescan` (or the first build) reads everything again.
-    pub fn build(&mut self, changed: &BTreeSet<String>, rescan: bool) -> Result<Output, BuildError> {
+    pub fn build(
+        &mut self,
+        changed: &BTreeSet<String>,
+        rescan: bool,
+    ) -> Result<Output, BuildError> {
         let full = rescan || self.state.is_none() || changed.iter().any(|p| needs_full(p));
         if full {
             self.state = Some(self.load()?);
@@ -106,7 +110,11 @@ impl Incremental {
         let Some(state) = self.state.as_mut() else {
             return Err(BuildError::Other(anyhow::anyhow!("no site loaded")));
         };
-        let parsed = if full { state.parsed.len() } else { state.fresh.len() };
+        let parsed = if full {
+            state.parsed.len()
+        } else {
+            state.fresh.len()
+        };
         let mut out = state.rebuild(&self.opts, &self.md)?;
         out.parsed = parsed;
         Ok(out)
@@ -150,7 +158,11 @@ fn needs_full(path: &str) -> bool {
 
 impl State {
     /// Takes in changed files: re-reads Markdown, reloads the theme.
-    fn update(&mut self, opts: &BuildOptions, changed: &BTreeSet<String>) -> Result<(), BuildError> {
+    fn update(
+        &mut self,
+        opts: &BuildOptions,
+        changed: &BTreeSet<String>,
+    ) -> Result<(), BuildError> {
         let content: Vec<&str> = changed
             .iter()
             .filter_map(|p| p.strip_prefix("content/"))
@@ -220,7 +232,12 @@ impl State {
             .walked
             .markdown
             .iter()
-            .map(|rel| self.parsed.get(rel).cloned().unwrap_or_else(|| walk::parse_file(&opts.root.join("content"), rel)))
+            .map(|rel| {
+                self.parsed
+                    .get(rel)
+                    .cloned()
+                    .unwrap_or_else(|| walk::parse_file(&opts.root.join("content"), rel))
+            })
             .collect();
         let drafts = opts.drafts || self.config.build.drafts;
         let mut site = content::from_parsed(
@@ -234,7 +251,13 @@ impl State {
             ds.push(d);
         }
         laps.lap("assemble");
-        ds.extend(render::render_markdown_cached(&mut site, md, true, &mut self.markdown, &self.fresh));
+        ds.extend(render::render_markdown_cached(
+            &mut site,
+            md,
+            true,
+            &mut self.markdown,
+            &self.fresh,
+        ));
         self.fresh.clear();
         laps.lap("markdown");
         let checks = CheckOptions {
@@ -249,7 +272,13 @@ impl State {
         self.render(site, ds, opts, laps)
     }
 
-    fn render(&mut self, site: Site, mut ds: Diagnostics, opts: &BuildOptions, mut laps: build::Laps) -> Result<Output, BuildError> {
+    fn render(
+        &mut self,
+        site: Site,
+        mut ds: Diagnostics,
+        opts: &BuildOptions,
+        mut laps: build::Laps,
+    ) -> Result<Output, BuildError> {
         let ropts = RenderOptions {
             relative: opts.relative,
             hubs_only: false,
@@ -268,10 +297,10 @@ impl State {
             previous.as_ref(),
             &mut self.search,
         )
-            .map_err(|errors| {
-                ds.extend(errors);
-                BuildError::Site(ds.clone())
-            })?;
+        .map_err(|errors| {
+            ds.extend(errors);
+            BuildError::Site(ds.clone())
+        })?;
         let mut files: Files = HashMap::with_capacity(rendered.kept.len() + rendered.files.len());
         if let Some(good) = &self.good {
             for path in rendered.kept {
@@ -282,7 +311,12 @@ impl State {
         }
         laps.lap("render");
         let count = rendered.rendered;
-        files.extend(rendered.files.into_iter().map(|f| (f.path, Arc::from(f.contents))));
+        files.extend(
+            rendered
+                .files
+                .into_iter()
+                .map(|f| (f.path, Arc::from(f.contents))),
+        );
         let listed: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), &**b)).collect();
         ds.extend(crate::sitelinks::check_output(&site, &listed));
         drop(listed);

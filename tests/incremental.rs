@@ -34,10 +34,23 @@ impl Rng {
     }
     fn words(&mut self, n: usize) -> String {
         const WORDS: [&str; 12] = [
-            "dignity", "ward", "privacy", "family", "restraint", "consent", "advocacy", "meals",
-            "visiting", "choice", "Article", "respect",
+            "dignity",
+            "ward",
+            "privacy",
+            "family",
+            "restraint",
+            "consent",
+            "advocacy",
+            "meals",
+            "visiting",
+            "choice",
+            "Article",
+            "respect",
         ];
-        (0..n).map(|_| *self.pick(&WORDS)).collect::<Vec<_>>().join(" ")
+        (0..n)
+            .map(|_| *self.pick(&WORDS))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -57,7 +70,13 @@ fn pages(root: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned())
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter(|p| p.ends_with(".md") && !p.ends_with("_index.md"))
         .collect();
     out.sort();
@@ -75,7 +94,12 @@ fn linked(root: &Path, rel: &str) -> bool {
 }
 
 /// One random action; returns the paths it touched (as the watcher reports them).
-fn act(root: &Path, rng: &mut Rng, step: usize, broken: &mut Option<(String, String)>) -> (String, Vec<String>) {
+fn act(
+    root: &Path,
+    rng: &mut Rng,
+    step: usize,
+    broken: &mut Option<(String, String)>,
+) -> (String, Vec<String>) {
     if let Some((rel, text)) = broken.take() {
         fs::write(root.join(&rel), text).unwrap();
         return (format!("fix front matter of {rel}"), vec![rel]);
@@ -108,7 +132,11 @@ fn act(root: &Path, rng: &mut Rng, step: usize, broken: &mut Option<(String, Str
             (format!("retag {rel}"), vec![rel])
         }
         5 => {
-            let line = format!("date = 2026-{:02}-{:02}", 1 + rng.below(11), 1 + rng.below(28));
+            let line = format!(
+                "date = 2026-{:02}-{:02}",
+                1 + rng.below(11),
+                1 + rng.below(28)
+            );
             fs::write(&path, replace_line(&text, "date = ", &line)).unwrap();
             (format!("redate {rel}"), vec![rel])
         }
@@ -118,13 +146,23 @@ fn act(root: &Path, rng: &mut Rng, step: usize, broken: &mut Option<(String, Str
             (format!("link {rel} to {to}"), vec![rel])
         }
         7 => {
-            let dir = Path::new(&rel).parent().unwrap().to_string_lossy().into_owned();
+            let dir = Path::new(&rel)
+                .parent()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             let new = format!("{dir}/new-page-{step}.md");
-            fs::write(root.join(&new), text.replace("title = \"", &format!("title = \"New {step} "))).unwrap();
+            fs::write(
+                root.join(&new),
+                text.replace("title = \"", &format!("title = \"New {step} ")),
+            )
+            .unwrap();
             (format!("create {new}"), vec![new])
         }
         8 if !linked(root, &rel) => {
-            let dir = rng.pick(&["content/tools", "content/case-studies", "content"]).to_string();
+            let dir = rng
+                .pick(&["content/tools", "content/case-studies", "content"])
+                .to_string();
             let new = format!("{dir}/moved-{step}.md");
             fs::rename(&path, root.join(&new)).unwrap();
             (format!("rename {rel} to {new}"), vec![rel, new])
@@ -146,11 +184,17 @@ fn act(root: &Path, rng: &mut Rng, step: usize, broken: &mut Option<(String, Str
 fn site_wide(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<String>) {
     match rng.below(3) {
         0 => {
-            let name = rng.pick(&["case-study.html", "section.html", "macros.html", "taxonomy-term.html"]);
+            let name = rng.pick(&[
+                "case-study.html",
+                "section.html",
+                "macros.html",
+                "taxonomy-term.html",
+            ]);
             let shown = format!("templates/{name}");
             let file = root.join(&shown);
-            let text = fs::read_to_string(&file)
-                .unwrap_or_else(|_| fs::read_to_string(repo().join("themes/default/templates").join(name)).unwrap());
+            let text = fs::read_to_string(&file).unwrap_or_else(|_| {
+                fs::read_to_string(repo().join("themes/default/templates").join(name)).unwrap()
+            });
             fs::create_dir_all(root.join("templates")).unwrap();
             fs::write(&file, format!("{text}{{# edit {step} #}}")).unwrap();
             (format!("edit {shown}"), vec![shown])
@@ -172,7 +216,10 @@ fn site_wide(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<String>) {
                 return ("nothing".to_string(), Vec::new());
             }
             fs::rename(root.join(from), root.join(to)).unwrap();
-            (format!("move {from} to {to}"), vec![from.to_string(), to.to_string()])
+            (
+                format!("move {from} to {to}"),
+                vec![from.to_string(), to.to_string()],
+            )
         }
     }
 }
@@ -202,11 +249,19 @@ fn outcome(r: Result<(Files, String), BuildError>) -> Result<(Files, String), St
 
 fn fresh(root: &Path) -> Result<(Files, String), BuildError> {
     let r = build::render_only(&options(root))?;
-    let files = r.files.into_iter().map(|f| (f.path, f.contents.into())).collect();
+    let files = r
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.contents.into()))
+        .collect();
     Ok((files, r.diagnostics.render()))
 }
 
-fn compare(what: &str, inc: &Result<(Files, String), String>, full: &Result<(Files, String), String>) {
+fn compare(
+    what: &str,
+    inc: &Result<(Files, String), String>,
+    full: &Result<(Files, String), String>,
+) {
     match (inc, full) {
         (Ok((a, da)), Ok((b, db))) => {
             let paths: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
@@ -234,7 +289,9 @@ fn difference(a: Option<&[u8]>, b: Option<&[u8]>) -> Option<String> {
         (a, b) => return Some(format!("present: {}, {}", a.is_some(), b.is_some())),
     };
     let at = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let around = |s: &[u8]| String::from_utf8_lossy(&s[at.saturating_sub(120)..(at + 120).min(s.len())]).into_owned();
+    let around = |s: &[u8]| {
+        String::from_utf8_lossy(&s[at.saturating_sub(120)..(at + 120).min(s.len())]).into_owned()
+    };
     Some(format!("{}\n-----\n{}", around(a), around(b)))
 }
 
@@ -247,7 +304,9 @@ fn random_edits_build_the_same_as_full_builds() {
     let site = starter();
     let root = site.path();
     let mut inc = Incremental::new(options(root));
-    let first = inc.build(&BTreeSet::new(), true).map(|o| (o.files, o.diagnostics.render()));
+    let first = inc
+        .build(&BTreeSet::new(), true)
+        .map(|o| (o.files, o.diagnostics.render()));
     compare("the first build", &outcome(first), &outcome(fresh(root)));
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut broken = None;
@@ -260,11 +319,17 @@ fn random_edits_build_the_same_as_full_builds() {
             partial += usize::from(o.rendered < 40);
         }
         match &out {
-            Ok(o) => eprintln!("step {step}: {what}: {} parsed, {} rendered", o.parsed, o.rendered),
+            Ok(o) => eprintln!(
+                "step {step}: {what}: {} parsed, {} rendered",
+                o.parsed, o.rendered
+            ),
             Err(_) => eprintln!("step {step}: {what}: failed"),
         }
         let got = outcome(out.map(|o| (o.files, o.diagnostics.render())));
         compare(&format!("step {step}: {what}"), &got, &outcome(fresh(root)));
     }
-    assert!(partial > steps / 4, "most small edits re-render few pages ({partial} of {steps})");
+    assert!(
+        partial > steps / 4,
+        "most small edits re-render few pages ({partial} of {steps})"
+    );
 }

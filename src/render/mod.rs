@@ -25,7 +25,13 @@ mod changes;
 /// Without `page_html` (for `freda check`) pages get no HTML, only what the
 /// checks need; sections always get theirs, as checks render their pages.
 pub fn render_markdown(site: &mut Site, md: &Markdown, page_html: bool) -> Vec<Diagnostic> {
-    render_markdown_cached(site, md, page_html, &mut MarkdownCache::default(), &HashSet::new())
+    render_markdown_cached(
+        site,
+        md,
+        page_html,
+        &mut MarkdownCache::default(),
+        &HashSet::new(),
+    )
 }
 
 /// The markdown stage's results from the last build, by source path, for
@@ -68,9 +74,7 @@ pub fn render_markdown_cached(
         };
     }
     let reuse = |map: &HashMap<String, PageMarkdown>, source: &str| {
-        map.get(source)
-            .filter(|_| !fresh.contains(source))
-            .cloned()
+        map.get(source).filter(|_| !fresh.contains(source)).cloned()
     };
     let pages: Vec<PageMarkdown> = site
         .pages
@@ -85,7 +89,10 @@ pub fn render_markdown_cached(
         .par_iter()
         .map(|section| {
             let source = section.source.as_deref()?;
-            Some(reuse(&cache.sections, source).unwrap_or_else(|| section_markdown(section, md, &links)))
+            Some(
+                reuse(&cache.sections, source)
+                    .unwrap_or_else(|| section_markdown(section, md, &links)),
+            )
         })
         .collect();
     let mut found = Vec::new();
@@ -277,6 +284,7 @@ pub fn render_site_from(
     previous: Option<&Previous>,
     search: &mut search::IndexCache,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
+    let mut laps = crate::build::Laps::from_env();
     let index = if opts.hubs_only {
         search::SearchIndex::default()
     } else {
@@ -286,6 +294,7 @@ pub fn render_site_from(
             search,
         )
     };
+    laps.lap("search index");
     let shared = Shared::new(site, theme, opts, &index);
     let mut jobs = jobs(site);
     if opts.hubs_only {
@@ -322,6 +331,7 @@ pub fn render_site_from(
         return Err(errors);
     }
     let rendered = files.len();
+    laps.lap("templates");
     files.push(sitemap(site));
     files.push(robots(site));
     files.push(brand_css(site));
@@ -474,7 +484,10 @@ impl<'a> Shared<'a> {
         let site = self.site;
         let base = &site.base_path;
         match job {
-            Job::Page(i) => (site.pages[i].page_type.template_name(), site.pages[i].meta.url.clone()),
+            Job::Page(i) => (
+                site.pages[i].page_type.template_name(),
+                site.pages[i].meta.url.clone(),
+            ),
             Job::Section(i) => {
                 let s = &site.sections[i];
                 let template = if i == 0 {
@@ -486,9 +499,15 @@ impl<'a> Shared<'a> {
                 };
                 (template.to_string(), s.meta.url.clone())
             }
-            Job::GuidePrint(i) => ("guide-print.html".to_string(), format!("{}print/", site.sections[i].meta.url)),
+            Job::GuidePrint(i) => (
+                "guide-print.html".to_string(),
+                format!("{}print/", site.sections[i].meta.url),
+            ),
             Job::Taxonomy(t) => ("taxonomy.html".to_string(), site.taxonomies[t].url.clone()),
-            Job::Term(t, i) => ("taxonomy-term.html".to_string(), site.taxonomies[t].terms[i].url.clone()),
+            Job::Term(t, i) => (
+                "taxonomy-term.html".to_string(),
+                site.taxonomies[t].terms[i].url.clone(),
+            ),
             Job::Browse => ("taxonomies.html".to_string(), format!("{base}browse/")),
             Job::Search => ("search.html".to_string(), format!("{base}search/")),
             Job::NotFound => ("404.html".to_string(), format!("{base}404.html")),

@@ -163,7 +163,7 @@ impl Collector {
     /// Stem number → its folded surface forms used by `docs` (unsorted).
     /// A collector kept between builds also knows words of documents since
     /// changed or gone; they are left out.
-    pub fn surfaces(&self, docs: &[DocTerms]) -> Vec<Vec<String>> {
+    pub fn surfaces(&self, docs: &[std::sync::Arc<DocTerms>]) -> Vec<Vec<String>> {
         let mut used = vec![false; self.words.len()];
         for id in docs.iter().flat_map(|d| &d.words) {
             if let Some(u) = used.get_mut(*id as usize) {

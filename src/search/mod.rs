@@ -62,6 +62,7 @@ pub mod text;
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 
@@ -209,7 +210,7 @@ pub struct IndexCache {
 struct LangCache {
     collector: Collector,
     /// The last build's documents and their analyses, by URL.
-    docs: std::collections::HashMap<String, (SearchDoc, analyse::DocTerms)>,
+    docs: std::collections::HashMap<String, (SearchDoc, Arc<analyse::DocTerms>)>,
 }
 
 /// [`build_index_with`], analysing only documents that changed since the
@@ -253,17 +254,19 @@ fn build_lang(
     cache: &mut LangCache,
     out: &mut Emitter,
 ) -> String {
+    let mut laps = crate::build::Laps::from_env();
     let refs: Vec<&SearchDoc> = docs.iter().collect();
     let table = FacetTable::new(&refs, opts);
     let ordered = order_docs(refs, &table);
     let types = type_indexes(&ordered, &table);
-    let terms: Vec<analyse::DocTerms> = ordered
+    let terms: Vec<Arc<analyse::DocTerms>> = ordered
         .iter()
         .map(|d| match cache.docs.get(&d.url) {
-            Some((old, terms)) if old == *d => terms.clone(),
-            _ => cache.collector.analyse(d),
+            Some((old, terms)) if old == *d => Arc::clone(terms),
+            _ => Arc::new(cache.collector.analyse(d)),
         })
         .collect();
+    laps.lap("  search: analyse");
     let (levels, top_k) = (opts.score_levels.max(1), opts.top_k.max(1));
     let stems = shards::score_stems(
         &terms,
@@ -279,8 +282,11 @@ fn build_lang(
         levels,
         summary_chars: opts.summary_chars,
     };
+    laps.lap("  search: score");
     let term_shards = emit_term_shards(&corpus, opts, out);
+    laps.lap("  search: term shards");
     let doc_hash = emit_doc_shards(&corpus, opts.doc_block, out);
+    laps.lap("  search: doc shards");
     let facets = json!({ "f": facet_json(&table), "s": signatures(&ordered, &table) });
     let (_, facet_hash) = out.emit("f", files::to_safe_json(&facets));
     let type_labels: Vec<&str> = table.types().iter().map(|(_, l)| l.as_str()).collect();
@@ -297,15 +303,18 @@ fn build_lang(
         "stop": text::stop_words(lang),
     });
     out.emit_named("manifest", files::to_safe_json(&manifest));
-    let positions: std::collections::HashMap<&str, usize> =
-        ordered.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect();
-    let kept: Vec<(String, (SearchDoc, analyse::DocTerms))> = docs
+    let terms_of: std::collections::HashMap<&str, &Arc<analyse::DocTerms>> =
+        ordered.iter().map(|d| d.url.as_str()).zip(&terms).collect();
+    let kept: Vec<Option<Arc<analyse::DocTerms>>> = docs
         .iter()
-        .filter_map(|d| positions.get(d.url.as_str()).map(|&i| (d, i)))
-        .map(|(d, i)| (d.url.clone(), (d.clone(), terms[i].clone())))
+        .map(|d| terms_of.get(d.url.as_str()).map(|t| Arc::clone(t)))
         .collect();
-    drop(corpus);
-    cache.docs = kept.into_iter().collect();
+    cache.docs = docs
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(d, t)| Some((d.url.clone(), (d, t?))))
+        .collect();
+    laps.lap("  search: keep");
     format!("search/{lang}/manifest.json")
 }
 

@@ -34,7 +34,7 @@ pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 /// `stems[n]` and `surfaces[n]` are stem number `n` and its folded words;
 /// the result is sorted by stem.
 pub fn score_stems(
-    docs: &[DocTerms],
+    docs: &[std::sync::Arc<DocTerms>],
     stems: &[String],
     surfaces: Vec<Vec<String>>,
     levels: u32,

@@ -219,17 +219,47 @@ fn output_is_deterministic() {
 fn cached_builds_equal_fresh_builds() {
     let opts = SearchOptions::default();
     let first = vec![
-        doc("a/", "Privacy at home", "Summary a", "Privacy and family life."),
-        doc("b/", "Dignity in care", "Summary b", "Respect and dignity, running."),
-        doc("c/", "Restraint", "Summary c", "Reducing restraint on wards."),
+        doc(
+            "a/",
+            "Privacy at home",
+            "Summary a",
+            "Privacy and family life.",
+        ),
+        doc(
+            "b/",
+            "Dignity in care",
+            "Summary b",
+            "Respect and dignity, running.",
+        ),
+        doc(
+            "c/",
+            "Restraint",
+            "Summary c",
+            "Reducing restraint on wards.",
+        ),
     ];
     let mut cache = IndexCache::default();
     let one = build_index_cached(first.clone(), &opts, &mut cache);
     assert_eq!(one.files, build_index_with(&first, &opts).files);
     let second = vec![
-        doc("a/", "Privacy at home", "Summary a", "Privacy and family life."),
-        doc("c/", "Restraint", "Summary c", "Reducing restraint on wards, runner."),
-        doc("d/", "Visiting", "Summary d", "Visiting hours for families."),
+        doc(
+            "a/",
+            "Privacy at home",
+            "Summary a",
+            "Privacy and family life.",
+        ),
+        doc(
+            "c/",
+            "Restraint",
+            "Summary c",
+            "Reducing restraint on wards, runner.",
+        ),
+        doc(
+            "d/",
+            "Visiting",
+            "Summary d",
+            "Visiting hours for families.",
+        ),
     ];
     let two = build_index_cached(second.clone(), &opts, &mut cache);
     assert_eq!(two.files, build_index_with(&second, &opts).files);
