@@ -74,6 +74,8 @@ struct State {
     fresh: HashSet<String>,
     /// Templates changed since the last good render; `None`: all.
     templates: Option<HashSet<String>>,
+    /// The theme on disk failed to load: `theme` is an older one.
+    theme_stale: bool,
     /// The last good build.
     good: Option<Good>,
 }
@@ -103,6 +105,8 @@ impl Incremental {
     ) -> Result<Output, BuildError> {
         let full = rescan || self.state.is_none() || changed.iter().any(|p| needs_full(p));
         if full {
+            // Until a full load succeeds, every build is a full load.
+            self.state = None;
             self.state = Some(self.load()?);
         } else if let Some(state) = self.state.as_mut() {
             state.update(&self.opts, changed)?;
@@ -143,6 +147,7 @@ impl Incremental {
             markdown: MarkdownCache::default(),
             search: crate::search::IndexCache::default(),
             templates: None,
+            theme_stale: false,
             good: None,
         })
     }
@@ -171,8 +176,11 @@ impl State {
         if !content.is_empty() {
             self.update_content(&opts.root.join("content"), &content);
         }
-        if changed.iter().any(|p| !p.starts_with("content/")) {
+        if self.theme_stale || changed.iter().any(|p| !p.starts_with("content/")) {
+            // A theme that failed to load is loaded again on every build until it loads.
+            self.theme_stale = true;
             self.reload_theme(&opts.root)?;
+            self.theme_stale = false;
         }
         Ok(())
     }

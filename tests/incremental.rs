@@ -102,7 +102,7 @@ fn act(
 ) -> (String, Vec<String>) {
     if let Some((rel, text)) = broken.take() {
         fs::write(root.join(&rel), text).unwrap();
-        return (format!("fix front matter of {rel}"), vec![rel]);
+        return (format!("put back {rel}"), vec![rel]);
     }
     let all = pages(root);
     let rel = rng.pick(&all).clone();
@@ -176,13 +176,18 @@ fn act(
             fs::write(&path, text.replacen("title = ", "title = = ", 1)).unwrap();
             (format!("break front matter of {rel}"), vec![rel])
         }
-        _ => site_wide(root, rng, step),
+        _ => site_wide(root, rng, step, broken),
     }
 }
 
 /// Actions on more than one page: a template, site.toml, a section folder.
-fn site_wide(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<String>) {
-    match rng.below(3) {
+fn site_wide(
+    root: &Path,
+    rng: &mut Rng,
+    step: usize,
+    broken: &mut Option<(String, String)>,
+) -> (String, Vec<String>) {
+    match rng.below(5) {
         0 => {
             let name = rng.pick(&[
                 "case-study.html",
@@ -205,6 +210,22 @@ fn site_wide(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<String>) {
             let line = format!("title = \"Library {step}\"");
             fs::write(&toml, replace_line(&text, "title = ", &line)).unwrap();
             ("edit site.toml".to_string(), vec!["site.toml".to_string()])
+        }
+        3 | 4 => {
+            // Broken until the next step puts it back: a template, or site.toml.
+            let rel = if rng.below(2) == 0 {
+                "site.toml"
+            } else {
+                "templates/section.html"
+            };
+            let file = root.join(rel);
+            let text = fs::read_to_string(&file).unwrap_or_else(|_| {
+                fs::read_to_string(repo().join("themes/default/templates/section.html")).unwrap()
+            });
+            fs::create_dir_all(root.join("templates")).unwrap();
+            *broken = Some((rel.to_string(), text.clone()));
+            fs::write(&file, format!("{text}\n{{% if %}}\n[[[\n")).unwrap();
+            (format!("break {rel}"), vec![rel.to_string()])
         }
         _ => {
             let (from, to) = if root.join("content/events").exists() {

@@ -52,8 +52,10 @@ impl TermStat {
 pub struct DocTerms {
     /// Number of indexed (non-stop) tokens: the BM25 document length.
     pub length: u32,
-    /// Stem number (see [`Collector::stems`]) → statistics.
-    pub terms: BTreeMap<u32, TermStat>,
+    /// Stem number (see [`Collector::stems`]) → statistics, while analysing.
+    terms: BTreeMap<u32, TermStat>,
+    /// (stem number, weight, best section) by stem number: `terms` once done.
+    pub stems: Vec<(u32, u32, u32)>,
     /// Word numbers of the folded words it uses, sorted.
     pub words: Vec<u32>,
 }
@@ -106,6 +108,11 @@ impl Collector {
         }
         out.words.sort_unstable();
         out.words.dedup();
+        let terms = std::mem::take(&mut out.terms);
+        out.stems = terms
+            .into_iter()
+            .map(|(stem, stat)| (stem, stat.weight, stat.best_section()))
+            .collect();
         out
     }
 
@@ -158,6 +165,11 @@ impl Collector {
         self.word_ids.insert(folded.clone(), id);
         self.words.push((folded, stem_id));
         id
+    }
+
+    /// Words numbered so far (also those no document uses any more).
+    pub fn word_count(&self) -> usize {
+        self.words.len()
     }
 
     /// Stem number → its folded surface forms used by `docs` (unsorted).

@@ -11,7 +11,14 @@ pub const JS_REGISTRY: &str = "__fredaSearch";
 /// JSON text that is also safe inside a `<script>` element: `<`, U+2028 and
 /// U+2029 are written as `\u` escapes (they can only occur inside strings).
 pub fn to_safe_json<T: Serialize>(value: &T) -> String {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    make_safe(serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned()))
+}
+
+/// [`to_safe_json`] for JSON text already written.
+pub fn make_safe(json: String) -> String {
+    if !json.contains(['<', '\u{2028}', '\u{2029}']) {
+        return json;
+    }
     json.replace('<', "\\u003c")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")

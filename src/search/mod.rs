@@ -210,7 +210,10 @@ pub struct IndexCache {
 struct LangCache {
     collector: Collector,
     /// The last build's documents and their analyses, by URL.
-    docs: std::collections::HashMap<String, (SearchDoc, Arc<analyse::DocTerms>)>,
+    docs: std::collections::HashMap<
+        String,
+        (SearchDoc, Arc<analyse::DocTerms>, Arc<shards::CardText>),
+    >,
 }
 
 /// [`build_index_with`], analysing only documents that changed since the
@@ -259,13 +262,16 @@ fn build_lang(
     let table = FacetTable::new(&refs, opts);
     let ordered = order_docs(refs, &table);
     let types = type_indexes(&ordered, &table);
-    let terms: Vec<Arc<analyse::DocTerms>> = ordered
+    let (terms, cards): (Vec<_>, Vec<_>) = ordered
         .iter()
         .map(|d| match cache.docs.get(&d.url) {
-            Some((old, terms)) if old == *d => Arc::clone(terms),
-            _ => Arc::new(cache.collector.analyse(d)),
+            Some((old, terms, card)) if old == *d => (Arc::clone(terms), Arc::clone(card)),
+            _ => (
+                Arc::new(cache.collector.analyse(d)),
+                Arc::new(shards::CardText::new(d, opts.summary_chars)),
+            ),
         })
-        .collect();
+        .unzip();
     laps.lap("  search: analyse");
     let (levels, top_k) = (opts.score_levels.max(1), opts.top_k.max(1));
     let stems = shards::score_stems(
@@ -281,6 +287,7 @@ fn build_lang(
         stems: &stems,
         levels,
         summary_chars: opts.summary_chars,
+        cards: &cards,
     };
     laps.lap("  search: score");
     let term_shards = emit_term_shards(&corpus, opts, out);
@@ -303,17 +310,34 @@ fn build_lang(
         "stop": text::stop_words(lang),
     });
     out.emit_named("manifest", files::to_safe_json(&manifest));
-    let terms_of: std::collections::HashMap<&str, &Arc<analyse::DocTerms>> =
-        ordered.iter().map(|d| d.url.as_str()).zip(&terms).collect();
-    let kept: Vec<Option<Arc<analyse::DocTerms>>> = docs
+    let terms_of: std::collections::HashMap<&str, usize> = ordered
         .iter()
-        .map(|d| terms_of.get(d.url.as_str()).map(|t| Arc::clone(t)))
+        .enumerate()
+        .map(|(i, d)| (d.url.as_str(), i))
+        .collect();
+    let kept: Vec<Option<(Arc<analyse::DocTerms>, Arc<shards::CardText>)>> = docs
+        .iter()
+        .map(|d| {
+            terms_of
+                .get(d.url.as_str())
+                .map(|&i| (Arc::clone(&terms[i]), Arc::clone(&cards[i])))
+        })
         .collect();
     cache.docs = docs
         .into_iter()
         .zip(kept)
-        .filter_map(|(d, t)| Some((d.url.clone(), (d, t?))))
+        .filter_map(|(d, t)| {
+            let (terms, card) = t?;
+            Some((d.url.clone(), (d, terms, card)))
+        })
         .collect();
+    // Words of edits since undone pile up in a kept collector: start afresh
+    // when most of them are unused, so memory stays flat over a long session.
+    let used: usize = stems.iter().map(|s| s.surfaces.len()).sum();
+    if cache.collector.word_count() > 2 * used + 10_000 {
+        cache.collector = Collector::new(lang);
+        cache.docs.clear();
+    }
     laps.lap("  search: keep");
     format!("search/{lang}/manifest.json")
 }
@@ -356,8 +380,11 @@ fn emit_term_shards(
             .map(|d| corpus.card_len(u32::try_from(d).unwrap_or(u32::MAX)))
             .collect(),
     };
+    let mut laps = crate::build::Laps::from_env();
     let words = shards::vocabulary(corpus.stems);
+    laps.lap("    vocabulary");
     let mut ranges = shards::pack(&words, &costs, opts.shard_budget);
+    laps.lap("    pack");
     if ranges.is_empty() {
         ranges.push(0..0);
     }
@@ -371,7 +398,7 @@ fn emit_term_shards(
         };
         prev = slice.last().map_or(prev, |w| w.0.as_str());
         let json = corpus.shard_json(slice);
-        let (_, hash) = out.emit(&format!("t{i}"), files::to_safe_json(&json));
+        let (_, hash) = out.emit(&format!("t{i}"), files::make_safe(json));
         table.extend([key, hash]);
     }
     table
@@ -386,11 +413,12 @@ fn emit_doc_shards(corpus: &shards::Corpus, block: usize, out: &mut Emitter) -> 
         .enumerate()
         .map(|(j, chunk)| {
             let first = u32::try_from(j * block).unwrap_or(u32::MAX);
-            let cards: Vec<Value> = (first..)
-                .zip(chunk)
-                .filter_map(|(id, d)| corpus.card(id, &all_sections(d)))
-                .collect();
-            files::to_safe_json(&json!({ "c": cards }))
+            let mut cards = String::from("{\"c\":[");
+            for (id, d) in (first..).zip(chunk) {
+                corpus.card(id, &all_sections(d), &mut cards);
+            }
+            cards.push_str("]}");
+            files::make_safe(cards)
         })
         .collect();
     let hash = files::content_hash(blocks.concat().as_bytes());

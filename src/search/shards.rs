@@ -4,8 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use serde_json::{json, Value};
-
 use super::analyse::DocTerms;
 use super::SearchDoc;
 
@@ -26,8 +24,28 @@ pub struct Stem {
 }
 
 /// Compares strings by UTF-16 code units, as JavaScript's `<` does.
+///
+/// That is code point order (UTF-8 byte order) except that a character
+/// beyond U+FFFF (a surrogate pair, D800–DBFF first) sorts before
+/// U+E000–U+FFFF; so only the first differing characters need a look.
 pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
+    let same = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let mut at = same;
+    while !a.is_char_boundary(at) {
+        at -= 1;
+    }
+    let unit = |c: char| {
+        let c = u32::from(c);
+        if c > 0xffff {
+            (0xd800 + ((c - 0x1_0000) >> 10), c)
+        } else {
+            (c, c)
+        }
+    };
+    match (a[at..].chars().next(), b[at..].chars().next()) {
+        (Some(x), Some(y)) => unit(x).cmp(&unit(y)),
+        (x, y) => x.is_some().cmp(&y.is_some()),
+    }
 }
 
 /// Scores every stem of every document (`docs[i]` is document `i`).
@@ -51,15 +69,15 @@ pub fn score_stems(
         .collect();
     let mut sections: Vec<Vec<u32>> = vec![Vec::new(); out.len()];
     for (id, doc) in (0u32..).zip(docs) {
-        for (&stem, stat) in &doc.terms {
+        for &(stem, weight, best) in &doc.stems {
             let (Some(data), Some(secs)) =
                 (out.get_mut(stem as usize), sections.get_mut(stem as usize))
             else {
                 continue;
             };
             data.postings
-                .push((id, quantise(stat.weight, doc.length, avgdl, levels)));
-            secs.push(stat.best_section());
+                .push((id, quantise(weight, doc.length, avgdl, levels)));
+            secs.push(best);
         }
     }
     for (data, secs) in out.iter_mut().zip(&sections) {
@@ -86,29 +104,32 @@ fn quantise(weight: u32, length: u32, avgdl: f64, levels: u32) -> u32 {
 }
 
 /// Best documents by (score desc, document asc): the client's own order.
+/// Postings are in document order, so a stable pass keeps the first of equals.
 fn top_docs(postings: &[(u32, u32)], sections: &[u32], k: usize) -> Vec<(u32, u32)> {
-    let mut order: Vec<usize> = (0..postings.len()).collect();
-    order.sort_by(|&a, &b| postings[b].1.cmp(&postings[a].1).then(a.cmp(&b)));
-    order
-        .into_iter()
-        .take(k)
+    let mut best: Vec<usize> = Vec::with_capacity(k + 1);
+    for (i, p) in postings.iter().enumerate() {
+        if best.len() == k && best.last().is_some_and(|&w| postings[w].1 >= p.1) {
+            continue;
+        }
+        let at = best.partition_point(|&j| postings[j].1 >= p.1);
+        best.insert(at, i);
+        best.truncate(k);
+    }
+    best.into_iter()
         .map(|i| (postings[i].0, sections.get(i).copied().unwrap_or(0)))
         .collect()
 }
 
 /// Delta-encoded postings, one integer each: `(doc − previous doc)·levels +
 /// (score − 1)` (the first document counts from 0).
-pub fn encode_postings(postings: &[(u32, u32)], levels: u32) -> Vec<u64> {
+pub fn encode_postings(postings: &[(u32, u32)], levels: u32) -> impl Iterator<Item = u64> + '_ {
     let mut prev = 0;
-    postings
-        .iter()
-        .map(|&(doc, q)| {
-            let v = u64::from(doc.saturating_sub(prev)) * u64::from(levels)
-                + u64::from(q.saturating_sub(1));
-            prev = doc;
-            v
-        })
-        .collect()
+    postings.iter().map(move |&(doc, q)| {
+        let v = u64::from(doc.saturating_sub(prev)) * u64::from(levels)
+            + u64::from(q.saturating_sub(1));
+        prev = doc;
+        v
+    })
 }
 
 /// Number of decimal digits plus a comma.
@@ -118,10 +139,7 @@ fn int_len(n: u64) -> usize {
 
 /// Size in bytes of a stem's entry without cards (the packing cost).
 pub fn stem_cost(stem: &Stem, levels: u32) -> usize {
-    let postings: usize = encode_postings(&stem.postings, levels)
-        .into_iter()
-        .map(int_len)
-        .sum();
+    let postings: usize = encode_postings(&stem.postings, levels).map(int_len).sum();
     let surfaces: usize = stem.surfaces.iter().map(|s| s.len() + 1).sum();
     postings + surfaces + 16 + stem.top.len() * 6
 }
@@ -169,6 +187,24 @@ impl Costs<'_> {
         bytes
     }
 
+    /// The bytes `words` would add to a shard that holds `seen`.
+    fn extra(&self, words: &[Word], seen: &Seen) -> usize {
+        let mut local = Seen::default();
+        let mut bytes = 0;
+        for &(_, stem) in words {
+            if seen.0.contains(&stem) || !local.0.insert(stem) {
+                continue;
+            }
+            bytes += self.stems.get(stem).copied().unwrap_or(0);
+            for &(doc, _) in self.data.get(stem).map_or(&[][..], |s| &s.top) {
+                if !seen.1.contains(&doc) && local.1.insert(doc) {
+                    bytes += self.cards.get(doc as usize).copied().unwrap_or(0);
+                }
+            }
+        }
+        bytes
+    }
+
     /// The cost of `words` as a shard of their own.
     fn of(&self, words: &[Word]) -> usize {
         self.add(words, &mut Default::default())
@@ -189,13 +225,12 @@ pub fn pack(words: &[Word], costs: &Costs, budget: usize) -> Vec<Range<usize>> {
     let (mut size, mut seen) = (0, Seen::default());
     for atom in atoms {
         let alone = cost(&atom);
-        let mut with = seen.clone();
-        let extra = costs.add(&words[atom.clone()], &mut with);
+        let extra = costs.extra(&words[atom.clone()], &seen);
         match shards.last_mut() {
             Some(last) if size + extra <= budget => {
                 last.end = atom.end;
                 size += extra;
-                seen = with;
+                costs.add(&words[atom], &mut seen);
             }
             _ => {
                 shards.push(atom.clone());
@@ -265,6 +300,8 @@ pub struct Corpus<'a> {
     pub levels: u32,
     /// Longest card summary in characters.
     pub summary_chars: usize,
+    /// Each document's card, prepared (see [`CardText`]).
+    pub cards: &'a [std::sync::Arc<CardText>],
 }
 
 impl Corpus<'_> {
@@ -273,7 +310,8 @@ impl Corpus<'_> {
     /// and `top` as `[doc, section, …]`; `c`: result cards for the `top`
     /// documents of as many stems as fit in the card budget, most frequent
     /// stems first.
-    pub fn shard_json(&self, words: &[Word]) -> Value {
+    pub fn shard_json(&self, words: &[Word]) -> String {
+        use std::fmt::Write;
         let mut order: Vec<usize> = Vec::new();
         let mut forms: HashMap<usize, Vec<&str>> = HashMap::new();
         for (word, stem) in words {
@@ -284,36 +322,58 @@ impl Corpus<'_> {
             list.push(word);
         }
         let cards = self.cards(&order);
-        let entries: Vec<Value> = order
-            .iter()
-            .map(|&i| {
-                let stem = &self.stems[i];
-                let top: Vec<u32> = stem.top.iter().flat_map(|&(d, s)| [d, s]).collect();
-                let surfaces = forms.get(&i).map(|f| f.join(" ")).unwrap_or_default();
-                json!([surfaces, encode_postings(&stem.postings, self.levels), top])
-            })
-            .collect();
-        json!({ "w": entries, "c": cards })
+        // Written directly (as serde_json would write `{"c": cards, "w": entries}`):
+        // the postings are most of the index, and a Value per number is slow.
+        let mut out = String::with_capacity(cards.len() + 64 * order.len());
+        out.push_str("{\"c\":");
+        out.push_str(&cards);
+        out.push_str(",\"w\":[");
+        for (n, &i) in order.iter().enumerate() {
+            let stem = &self.stems[i];
+            let surfaces = forms.get(&i).map(|f| f.join(" ")).unwrap_or_default();
+            out.push_str(if n == 0 { "[" } else { ",[" });
+            out.push_str(&serde_json::to_string(&surfaces).unwrap_or_default());
+            out.push_str(",[");
+            let mut digits = itoa::Buffer::new();
+            for (k, v) in encode_postings(&stem.postings, self.levels).enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                out.push_str(digits.format(v));
+            }
+            out.push_str("],[");
+            for (k, (d, sec)) in stem.top.iter().enumerate() {
+                let _ = write!(out, "{}{d},{sec}", if k == 0 { "" } else { "," });
+            }
+            out.push_str("]]");
+        }
+        out.push_str("]}");
+        out
     }
 
     /// Cards for the `top` documents of the shard's stems, each with the
-    /// sections those stems point at.
-    fn cards(&self, order: &[usize]) -> Vec<Value> {
+    /// sections those stems point at, as a JSON array.
+    fn cards(&self, order: &[usize]) -> String {
         let mut chosen: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
         for &(d, sec) in order.iter().flat_map(|&i| &self.stems[i].top) {
             chosen.entry(d).or_default().insert(sec);
         }
-        chosen
-            .iter()
-            .filter_map(|(&d, secs)| self.card(d, secs))
-            .collect()
+        let mut out = String::from("[");
+        for (&d, secs) in &chosen {
+            self.card(d, secs, &mut out);
+        }
+        out.push(']');
+        out
     }
 
-    /// The card of document `doc` with the given sections.
-    pub fn card(&self, doc: u32, secs: &BTreeSet<u32>) -> Option<Value> {
-        let d = self.docs.get(doc as usize)?;
-        let ty = self.types.get(doc as usize).copied().unwrap_or(0);
-        Some(card(doc, d, secs, self.summary_chars, ty))
+    /// Writes the card of document `doc` with the given sections (after a
+    /// comma unless `out` ends with `[`).
+    pub fn card(&self, doc: u32, secs: &BTreeSet<u32>, out: &mut String) {
+        let (Some(card), Some(ty)) = (self.cards.get(doc as usize), self.types.get(doc as usize))
+        else {
+            return;
+        };
+        card.write(doc, secs, *ty, out);
     }
 
     /// Approximate size in bytes of a document's card.
@@ -324,37 +384,64 @@ impl Corpus<'_> {
     }
 }
 
-/// A result card: `[doc, title, url, summary, heads, type]` for the given
-/// section numbers (0, the page top, is implied). `heads` is flat: `section,
-/// heading` when the anchor is [`plain_slug`] of the heading (the client
-/// derives it the same way), else `−section, anchor, heading`.
-fn card(id: u32, doc: &SearchDoc, secs: &BTreeSet<u32>, summary_chars: usize, ty: u32) -> Value {
-    let mut heads: Vec<Value> = Vec::new();
-    for &sec in secs.iter().filter(|s| **s > 0) {
-        let Some(section) = doc.sections.get(sec as usize - 1) else {
-            continue;
-        };
-        let Some(anchor) = &section.anchor else {
-            continue;
-        };
-        if plain_slug(&section.heading).as_deref() == Some(anchor.as_str()) {
-            heads.extend([json!(sec), json!(section.heading)]);
-        } else {
-            heads.extend([
-                json!(-i64::from(sec)),
-                json!(anchor),
-                json!(section.heading),
-            ]);
-        }
+/// A result card, written as JSON text: `[doc, title, url, summary, heads,
+/// type]` for the given section numbers (0, the page top, is implied).
+/// `heads` is flat: `section, heading` when the anchor is [`plain_slug`] of
+/// the heading (the client derives it the same way), else `−section,
+/// anchor, heading`. Everything but the number, sections and type is
+/// prepared once per document (and kept between serve rebuilds).
+#[derive(Debug)]
+pub struct CardText {
+    /// `,"title","url","summary",[`
+    body: String,
+    /// The heads entry of each section (`sections[n - 1]`), if it has an anchor.
+    heads: Vec<Option<String>>,
+}
+
+impl CardText {
+    /// Prepares the card of `doc`.
+    pub fn new(doc: &SearchDoc, summary_chars: usize) -> CardText {
+        let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        let body = format!(
+            ",{},{},{},[",
+            text(&doc.title),
+            text(&doc.url),
+            text(&truncate(&doc.summary, summary_chars))
+        );
+        let heads = (1u32..)
+            .zip(&doc.sections)
+            .map(|(sec, section)| {
+                let anchor = section.anchor.as_ref()?;
+                Some(
+                    if plain_slug(&section.heading).as_deref() == Some(anchor.as_str()) {
+                        format!("{sec},{}", text(&section.heading))
+                    } else {
+                        format!("-{sec},{},{}", text(anchor), text(&section.heading))
+                    },
+                )
+            })
+            .collect();
+        CardText { body, heads }
     }
-    json!([
-        id,
-        doc.title,
-        doc.url,
-        truncate(&doc.summary, summary_chars),
-        heads,
-        ty
-    ])
+
+    fn write(&self, id: u32, secs: &BTreeSet<u32>, ty: u32, out: &mut String) {
+        use std::fmt::Write;
+        if !out.ends_with('[') {
+            out.push(',');
+        }
+        let _ = write!(out, "[{id}{}", self.body);
+        let mut first = true;
+        for &sec in secs.iter().filter(|s| **s > 0) {
+            if let Some(Some(head)) = self.heads.get(sec as usize - 1) {
+                if !first {
+                    out.push(',');
+                }
+                out.push_str(head);
+                first = false;
+            }
+        }
+        let _ = write!(out, "],{ty}]");
+    }
 }
 
 /// The anchor the client derives from an ASCII heading: lower case, runs of
@@ -418,6 +505,47 @@ mod tests {
     /// The client derives `heading → anchor` this way for ASCII headings
     /// (search.js, addCard), so cards leave those anchors out.
     #[test]
+    fn js_order_is_utf16_order() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "é",
+            "ŵyl",
+            "\u{e000}",
+            "\u{ffff}",
+            "😀",
+            "😀a",
+            "a😀",
+            "a\u{ffff}",
+            "𝔸",
+            "ﬁ",
+            "z",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    js_cmp(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn top_docs_keep_the_first_of_equal_scores() {
+        let postings = [(0, 3), (1, 5), (2, 3), (3, 5), (4, 1), (5, 5)];
+        let sections = [10, 11, 12, 13, 14, 15];
+        assert_eq!(
+            top_docs(&postings, &sections, 4),
+            [(1, 11), (3, 13), (5, 15), (0, 10)]
+        );
+        assert_eq!(top_docs(&postings, &sections, 10).len(), 6);
+    }
+
+    #[test]
     fn plain_slugs_match_the_clients() {
         assert_eq!(
             plain_slug("What was done").as_deref(),
@@ -443,10 +571,19 @@ mod tests {
             ],
             ..SearchDoc::default()
         };
-        let c = card(0, &doc, &BTreeSet::from([1, 2]), 60, 0);
+        let mut out = String::from("[");
+        CardText::new(&doc, 60).write(7, &BTreeSet::from([0, 1, 2]), 3, &mut out);
+        let c: serde_json::Value = serde_json::from_str(&format!("{out}]")).unwrap();
         assert_eq!(
-            c[4],
-            json!([1, "What was done", -2, "outcomes-1", "Outcomes"])
+            c[0],
+            serde_json::json!([
+                7,
+                "",
+                "",
+                "",
+                [1, "What was done", -2, "outcomes-1", "Outcomes"],
+                3
+            ])
         );
     }
 }
