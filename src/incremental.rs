@@ -247,6 +247,7 @@ impl State {
                     .unwrap_or_else(|| walk::parse_file(&opts.root.join("content"), rel))
             })
             .collect();
+        laps.lap("clone parsed files");
         let drafts = opts.drafts || self.config.build.drafts;
         let mut site = content::from_parsed(
             self.config.clone(),

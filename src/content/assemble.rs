@@ -265,7 +265,7 @@ fn empty_section(
         url_span: None,
         dir: dir.to_string(),
         source: None,
-        text: String::new(),
+        text: "".into(),
         body_offset: 0,
         parent,
         pages: Vec::new(),

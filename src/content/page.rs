@@ -444,7 +444,7 @@ pub struct Page {
     pub source: String,
     /// The whole source file; the Markdown body starts at `body_offset`.
     #[serde(skip)]
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Where the body starts in `text`, for error positions.
     #[serde(skip)]
     pub body_offset: usize,
@@ -494,7 +494,7 @@ pub struct Section {
     pub source: Option<String>,
     /// The whole text of `_index.md` (empty without one).
     #[serde(skip)]
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Where the Markdown body starts in `text`.
     #[serde(skip)]
     pub body_offset: usize,

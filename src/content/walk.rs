@@ -23,8 +23,8 @@ pub struct Walked {
 pub struct Parsed {
     /// Path relative to `content/`.
     pub rel: String,
-    /// The whole file.
-    pub text: String,
+    /// The whole file (shared: kept between `freda serve` rebuilds).
+    pub text: std::sync::Arc<str>,
     /// Where the body starts.
     pub body_offset: usize,
     /// Where the front matter starts.
@@ -143,7 +143,7 @@ pub fn parse_text(shown: &str, rel: &str, text: String) -> Result<Parsed, Diagno
         toml::from_str(sp.front).map_err(|e| toml_error(shown, &text, &e, front_offset))?;
     Ok(Parsed {
         rel: rel.to_string(),
-        text,
+        text: text.into(),
         body_offset,
         front_offset,
         raw,

@@ -73,26 +73,35 @@ pub fn render_markdown_cached(
             ..MarkdownCache::default()
         };
     }
-    let reuse = |map: &HashMap<String, PageMarkdown>, source: &str| {
-        map.get(source).filter(|_| !fresh.contains(source)).cloned()
+    // Take the entries this build can reuse out of the cache (no copies).
+    let mut old_pages = std::mem::take(&mut cache.pages);
+    let mut old_sections = std::mem::take(&mut cache.sections);
+    let reuse = |map: &mut HashMap<String, PageMarkdown>, source: &str| {
+        map.remove(source).filter(|_| !fresh.contains(source))
     };
+    let kept: Vec<Option<PageMarkdown>> = site
+        .pages
+        .iter()
+        .map(|p| reuse(&mut old_pages, &p.source))
+        .collect();
+    let kept_sections: Vec<Option<PageMarkdown>> = site
+        .sections
+        .iter()
+        .map(|s| reuse(&mut old_sections, s.source.as_deref()?))
+        .collect();
     let pages: Vec<PageMarkdown> = site
         .pages
         .par_iter()
-        .map(|page| {
-            reuse(&cache.pages, &page.source)
-                .unwrap_or_else(|| page_markdown(page, md, &links, page_html))
-        })
+        .zip(kept)
+        .map(|(page, kept)| kept.unwrap_or_else(|| page_markdown(page, md, &links, page_html)))
         .collect();
     let sections: Vec<Option<PageMarkdown>> = site
         .sections
         .par_iter()
-        .map(|section| {
-            let source = section.source.as_deref()?;
-            Some(
-                reuse(&cache.sections, source)
-                    .unwrap_or_else(|| section_markdown(section, md, &links)),
-            )
+        .zip(kept_sections)
+        .map(|(section, kept)| {
+            section.source.as_ref()?;
+            Some(kept.unwrap_or_else(|| section_markdown(section, md, &links)))
         })
         .collect();
     let mut found = Vec::new();

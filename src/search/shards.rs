@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use super::analyse::DocTerms;
 use super::SearchDoc;
 
@@ -67,23 +69,29 @@ pub fn score_stems(
             ..Stem::default()
         })
         .collect();
-    let mut sections: Vec<Vec<u32>> = vec![Vec::new(); out.len()];
-    for (id, doc) in (0u32..).zip(docs) {
-        for &(stem, weight, best) in &doc.stems {
-            let (Some(data), Some(secs)) =
-                (out.get_mut(stem as usize), sections.get_mut(stem as usize))
-            else {
-                continue;
-            };
-            data.postings
-                .push((id, quantise(weight, doc.length, avgdl, levels)));
-            secs.push(best);
+    // Each thread fills the postings of its own range of stem numbers,
+    // reading every document's (sorted) stem list from that range only.
+    let chunk = out.len().div_ceil(4 * rayon::current_num_threads()).max(1);
+    out.par_chunks_mut(chunk).enumerate().for_each(|(c, part)| {
+        let lo = u32::try_from(c * chunk).unwrap_or(u32::MAX);
+        let mut sections: Vec<Vec<u32>> = vec![Vec::new(); part.len()];
+        for (id, doc) in (0u32..).zip(docs) {
+            let from = doc.stems.partition_point(|e| e.0 < lo);
+            for &(stem, weight, best) in &doc.stems[from..] {
+                let at = (stem - lo) as usize;
+                let (Some(data), Some(secs)) = (part.get_mut(at), sections.get_mut(at)) else {
+                    break;
+                };
+                data.postings
+                    .push((id, quantise(weight, doc.length, avgdl, levels)));
+                secs.push(best);
+            }
         }
-    }
-    for (data, secs) in out.iter_mut().zip(&sections) {
-        data.surfaces.sort_by(|a, b| js_cmp(a, b));
-        data.top = top_docs(&data.postings, secs, top_k);
-    }
+        for (data, secs) in part.iter_mut().zip(&sections) {
+            data.surfaces.sort_by(|a, b| js_cmp(a, b));
+            data.top = top_docs(&data.postings, secs, top_k);
+        }
+    });
     // Stems only documents since changed or gone had (a kept collector).
     let mut order: Vec<usize> = (0..out.len())
         .filter(|&i| !out[i].postings.is_empty())
