@@ -499,3 +499,57 @@ fn serve_starts_on_a_broken_site_and_recovers() {
     assert_eq!(events.next().0, "reload");
     assert_eq!(server.get("/library/about/").status, 200);
 }
+
+/// Pages appear, go and move with their files, and each change re-renders
+/// only what it touches (the counts in the log).
+#[test]
+fn serve_follows_new_deleted_and_moved_files() {
+    let site = site();
+    let server = serve(site.path());
+    let mut events = server.events();
+    let root = site.path();
+
+    fs::write(
+        root.join("content/tools/new-tool.md"),
+        "+++\ntitle = \"A new tool\"\nsummary = \"Fresh.\"\ntool_kind = \"checklist\"\nitems = [\"One\"]\n+++\nBody.\n",
+    )
+    .unwrap();
+    let (name, data) = events.next();
+    assert_eq!(name, "reload", "{data}");
+    assert!(server
+        .get("/library/tools/new-tool/")
+        .body
+        .contains("A new tool"));
+    assert!(server.get("/library/tools/").body.contains("A new tool"));
+
+    fs::remove_file(root.join("content/tools/new-tool.md")).unwrap();
+    assert_eq!(events.next().0, "reload");
+    assert_eq!(server.get("/library/tools/new-tool/").status, 404);
+    assert!(!server.get("/library/tools/").body.contains("A new tool"));
+
+    fs::rename(root.join("content/events"), root.join("content/learning")).unwrap();
+    assert_eq!(events.next().0, "reload");
+    assert_eq!(server.get("/library/events/day/").status, 404);
+    assert!(server
+        .get("/library/learning/day/")
+        .body
+        .contains("Learning day"));
+
+    edit(root, "content/learning/day.md", |t| {
+        t.replace("Agenda.", "New agenda.")
+    });
+    assert_eq!(events.next().0, "reload");
+    assert!(server
+        .get("/library/learning/day/")
+        .body
+        .contains("New agenda."));
+    let log = server.log();
+    assert!(
+        log.contains("Changed: content/learning/day.md\nRebuilt in "),
+        "{log}"
+    );
+    assert!(
+        log.contains(" ms (1 of "),
+        "an edited body re-renders its page only:\n{log}"
+    );
+}

@@ -64,6 +64,8 @@ mod tests;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use serde_json::{json, Value};
 
 use analyse::Collector;
@@ -369,10 +371,11 @@ fn emit_term_shards(
     opts: &SearchOptions,
     out: &mut Emitter,
 ) -> Vec<String> {
+    let mut laps = crate::build::Laps::from_env();
     let costs = shards::Costs {
         stems: corpus
             .stems
-            .iter()
+            .par_iter()
             .map(|s| shards::stem_cost(s, corpus.levels))
             .collect(),
         data: corpus.stems,
@@ -380,25 +383,34 @@ fn emit_term_shards(
             .map(|d| corpus.card_len(u32::try_from(d).unwrap_or(u32::MAX)))
             .collect(),
     };
-    let mut laps = crate::build::Laps::from_env();
     let words = shards::vocabulary(corpus.stems);
-    laps.lap("    vocabulary");
     let mut ranges = shards::pack(&words, &costs, opts.shard_budget);
-    laps.lap("    pack");
+    laps.lap("    costs and packing");
     if ranges.is_empty() {
         ranges.push(0..0);
     }
-    let mut table = Vec::with_capacity(ranges.len() * 2);
+    // Shards are independent: written (and hashed) in parallel, emitted in order.
+    let texts: Vec<(String, String)> = ranges
+        .par_iter()
+        .map(|range| {
+            let json = files::make_safe(corpus.shard_json(&words[range.clone()]));
+            (files::content_hash(json.as_bytes()), json)
+        })
+        .collect();
+    laps.lap("    shard text");
+    let mut keys = Vec::with_capacity(ranges.len());
     let mut prev = "";
     for (i, range) in ranges.iter().enumerate() {
         let slice = &words[range.clone()];
-        let key = match slice.first() {
+        keys.push(match slice.first() {
             Some(first) if i > 0 => shards::shard_key(prev, &first.0),
             _ => String::new(),
-        };
+        });
         prev = slice.last().map_or(prev, |w| w.0.as_str());
-        let json = corpus.shard_json(slice);
-        let (_, hash) = out.emit(&format!("t{i}"), files::make_safe(json));
+    }
+    let mut table = Vec::with_capacity(ranges.len() * 2);
+    for (i, (key, (hash, json))) in keys.into_iter().zip(texts).enumerate() {
+        out.emit_named(&format!("t{i}.{hash}"), json);
         table.extend([key, hash]);
     }
     table
