@@ -83,6 +83,7 @@ struct State {
 struct Good {
     site: Site,
     site_view: Value,
+    keywords: Vec<crate::search::site::KeywordGroup>,
     files: Files,
 }
 
@@ -295,6 +296,7 @@ impl State {
         let previous = self.good.as_ref().map(|g| Previous {
             site: &g.site,
             site_view: &g.site_view,
+            keywords: &g.keywords,
             files: &g.files,
             templates: self.templates.as_ref(),
         });
@@ -337,6 +339,7 @@ impl State {
         self.good = Some(Good {
             site,
             site_view: rendered.site_view,
+            keywords: rendered.keywords,
             files: files.clone(),
         });
         Ok(Output {

@@ -9,7 +9,6 @@
 //! errs on the side of rendering: anything not proven equal is rendered.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 
 use super::{card, output_path, Card, Job, Previous, Shared};
 use crate::search;
@@ -23,7 +22,7 @@ pub struct Reuse<'a> {
     pages: HashMap<&'a str, usize>,
     sections: HashMap<&'a str, usize>,
     taxonomies: HashMap<&'a str, usize>,
-    keywords: OnceLock<bool>,
+    keywords: &'a [search::site::KeywordGroup],
 }
 
 impl<'a> Reuse<'a> {
@@ -45,6 +44,7 @@ impl<'a> Reuse<'a> {
                 opts: new.opts,
                 site_view: previous.site_view.clone(),
                 strings: new.strings.clone(),
+                keywords: std::sync::OnceLock::new(),
             },
             new,
             files: previous.files,
@@ -52,7 +52,7 @@ impl<'a> Reuse<'a> {
             pages: by_url(old_site.pages.iter().map(|p| p.meta.url.as_str())),
             sections: by_url(old_site.sections.iter().map(|s| s.meta.url.as_str())),
             taxonomies: by_url(old_site.taxonomies.iter().map(|t| t.name.as_str())),
-            keywords: OnceLock::new(),
+            keywords: previous.keywords,
         })
     }
 
@@ -150,13 +150,9 @@ impl<'a> Reuse<'a> {
             && self.new.breadcrumbs(Some(0)) == self.old.breadcrumbs(Some(0))
     }
 
-    /// The A–Z keyword index lists every page: computed once per build.
+    /// The A–Z keyword index lists every page: the old one was kept.
     fn same_keywords(&self) -> bool {
-        *self.keywords.get_or_init(|| {
-            let label = self.new.tag_label();
-            search::site::keyword_index(self.new.site, label)
-                == search::site::keyword_index(self.old.site, label)
-        })
+        self.new.keywords() == self.keywords
     }
 }
 

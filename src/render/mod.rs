@@ -263,6 +263,8 @@ pub struct Previous<'a> {
     pub site: &'a Site,
     /// Its `site` template variable.
     pub site_view: &'a Value,
+    /// Its search page's A–Z index.
+    pub keywords: &'a [search::site::KeywordGroup],
     /// Its output files by path.
     pub files: &'a HashMap<String, std::sync::Arc<[u8]>>,
     /// Templates whose source changed, with every template that includes,
@@ -279,6 +281,8 @@ pub struct RenderedSite {
     pub kept: Vec<String>,
     /// The `site` template variable.
     pub site_view: Value,
+    /// The search page's A–Z index.
+    pub keywords: Vec<search::site::KeywordGroup>,
     /// Templated outputs rendered (the rest are `kept`).
     pub rendered: usize,
 }
@@ -350,10 +354,13 @@ pub fn render_site_from(
     }));
     files.extend(assets(site)?);
     files.extend(index.files);
+    shared.keywords();
+    let keywords = shared.keywords.into_inner().unwrap_or_default();
     Ok(RenderedSite {
         files,
         kept,
         site_view: shared.site_view,
+        keywords,
         rendered,
     })
 }
@@ -459,6 +466,8 @@ struct Shared<'a> {
     opts: RenderOptions,
     site_view: Value,
     strings: Value,
+    /// The search page's A–Z index, made once (and kept for the next build).
+    keywords: std::sync::OnceLock<Vec<search::site::KeywordGroup>>,
 }
 
 impl<'a> Shared<'a> {
@@ -485,7 +494,13 @@ impl<'a> Shared<'a> {
             opts,
             site_view,
             strings: json!(theme.strings),
+            keywords: std::sync::OnceLock::new(),
         }
+    }
+
+    fn keywords(&self) -> &[search::site::KeywordGroup] {
+        self.keywords
+            .get_or_init(|| search::site::keyword_index(self.site, self.tag_label()))
     }
 
     /// The template and URL of a job, without rendering it.
@@ -751,10 +766,7 @@ impl<'a> Shared<'a> {
 
     fn search_page(&self) -> tera::Context {
         let mut ctx = self.browse();
-        ctx.insert(
-            "keywords",
-            &search::site::keyword_index(self.site, self.tag_label()),
-        );
+        ctx.insert("keywords", self.keywords());
         ctx
     }
 
