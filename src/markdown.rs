@@ -67,7 +67,7 @@ pub struct TextSection {
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
     /// Sanitised HTML.
-    pub html: String,
+    pub html: std::sync::Arc<str>,
     /// h2 and h3 headings, nested.
     pub toc: Vec<TocEntry>,
     /// Every heading id on the page, for anchor checks.
@@ -75,7 +75,7 @@ pub struct Rendered {
     /// Words of prose.
     pub word_count: usize,
     /// The plain text, split at headings, for the search index.
-    pub sections: Vec<TextSection>,
+    pub sections: std::sync::Arc<[TextSection]>,
     /// Internal links: target path under `content/`, `#anchor` if any, and byte range in the file.
     pub links: Vec<(String, Option<String>, Range<usize>)>,
     /// Words, sentences and syllables of the prose, for readability.
@@ -153,7 +153,7 @@ impl Markdown {
             html = self.sanitizer.clean(&html).to_string();
         }
         Rendered {
-            html,
+            html: html.into(),
             toc: nest_toc(pass.headings),
             anchors: pass
                 .ids
@@ -161,7 +161,7 @@ impl Markdown {
                 .filter(|k| k != "main-content")
                 .collect(),
             word_count: pass.words,
-            sections: pass.sections,
+            sections: pass.sections.into(),
             links: pass.targets,
             outbound: pass.outbound,
             prose: pass.prose,

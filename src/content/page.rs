@@ -424,7 +424,7 @@ pub struct Meta {
     /// Free-form data.
     pub extra: toml::Table,
     /// Rendered Markdown body.
-    pub content: String,
+    pub content: std::sync::Arc<str>,
     /// Table of contents.
     pub toc: Vec<TocEntry>,
     /// Words in the body.
@@ -470,7 +470,7 @@ pub struct Page {
     pub taxonomies: Vec<PageTaxonomy>,
     /// Plain text split at headings, filled by the markdown stage for search.
     #[serde(skip)]
-    pub text_sections: Vec<crate::markdown::TextSection>,
+    pub text_sections: std::sync::Arc<[crate::markdown::TextSection]>,
     /// Internal links (target source path, anchor, byte range), filled by the markdown stage.
     #[serde(skip)]
     pub links_to: Vec<(String, Option<String>, std::ops::Range<usize>)>,

@@ -197,7 +197,7 @@ fn links_fingerprint(site: &Site) -> u64 {
 
 fn fill(
     meta: &mut crate::content::Meta,
-    html: String,
+    html: std::sync::Arc<str>,
     toc: Vec<crate::content::page::TocEntry>,
     words: usize,
 ) {

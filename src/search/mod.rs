@@ -91,7 +91,7 @@ pub struct SearchDoc {
     /// `("rights", [("article-8", "Article 8: …")])`.
     pub facets: Vec<(String, Vec<(String, String)>)>,
     /// The body split at headings; the first usually has no anchor.
-    pub sections: Vec<SearchSection>,
+    pub sections: Arc<[SearchSection]>,
 }
 
 /// One heading and the text under it: the markdown stage's text section.

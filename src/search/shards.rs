@@ -417,7 +417,7 @@ impl CardText {
             text(&truncate(&doc.summary, summary_chars))
         );
         let heads = (1u32..)
-            .zip(&doc.sections)
+            .zip(doc.sections.iter())
             .map(|(sec, section)| {
                 let anchor = section.anchor.as_ref()?;
                 Some(
@@ -576,7 +576,8 @@ mod tests {
                     heading: "Outcomes".into(),
                     text: String::new(),
                 },
-            ],
+            ]
+            .into(),
             ..SearchDoc::default()
         };
         let mut out = String::from("[");

@@ -30,7 +30,8 @@ fn doc(url: &str, title: &str, summary: &str, body: &str) -> SearchDoc {
                 heading: "What was done".into(),
                 text: body.into(),
             },
-        ],
+        ]
+        .into(),
     }
 }
 
@@ -452,7 +453,7 @@ pub fn synthetic_docs(count: usize) -> Vec<SearchDoc> {
                     ),
                     ("settings".into(), terms("setting", pick(&mut rng, 9, 1, 2))),
                 ],
-                sections,
+                sections: sections.into(),
             }
         })
         .collect()
@@ -656,7 +657,8 @@ fn long_tail(docs: &mut [SearchDoc]) {
         w
     };
     for d in docs.iter_mut() {
-        for s in &mut d.sections {
+        let mut sections = d.sections.to_vec();
+        for s in &mut sections {
             let words: Vec<String> = s
                 .text
                 .split(' ')
@@ -670,6 +672,7 @@ fn long_tail(docs: &mut [SearchDoc]) {
                 .collect();
             s.text = words.join(" ");
         }
+        d.sections = sections.into();
     }
 }
 
