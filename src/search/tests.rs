@@ -219,48 +219,38 @@ fn output_is_deterministic() {
 #[test]
 fn cached_builds_equal_fresh_builds() {
     let opts = SearchOptions::default();
+    let privacy = doc(
+        "a/",
+        "Privacy at home",
+        "Summary a",
+        "Privacy and family life.",
+    );
+    let dignity = doc(
+        "b/",
+        "Dignity in care",
+        "Summary b",
+        "Respect and dignity, running.",
+    );
+    let restraint = |body| doc("c/", "Restraint", "Summary c", body);
+    let visiting = doc(
+        "d/",
+        "Visiting",
+        "Summary d",
+        "Visiting hours for families.",
+    );
     let first = vec![
-        doc(
-            "a/",
-            "Privacy at home",
-            "Summary a",
-            "Privacy and family life.",
-        ),
-        doc(
-            "b/",
-            "Dignity in care",
-            "Summary b",
-            "Respect and dignity, running.",
-        ),
-        doc(
-            "c/",
-            "Restraint",
-            "Summary c",
-            "Reducing restraint on wards.",
-        ),
+        privacy.clone(),
+        dignity,
+        restraint("Reducing restraint on wards."),
     ];
     let mut cache = IndexCache::default();
     let one = build_index_cached(first.clone(), &opts, &mut cache);
     assert_eq!(one.files, build_index_with(&first, &opts).files);
+    // One document changed, one gone, one new; words only the gone one had are dropped.
     let second = vec![
-        doc(
-            "a/",
-            "Privacy at home",
-            "Summary a",
-            "Privacy and family life.",
-        ),
-        doc(
-            "c/",
-            "Restraint",
-            "Summary c",
-            "Reducing restraint on wards, runner.",
-        ),
-        doc(
-            "d/",
-            "Visiting",
-            "Summary d",
-            "Visiting hours for families.",
-        ),
+        privacy,
+        restraint("Reducing restraint on wards, runner."),
+        visiting,
     ];
     let two = build_index_cached(second.clone(), &opts, &mut cache);
     assert_eq!(two.files, build_index_with(&second, &opts).files);
