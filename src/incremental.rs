@@ -222,7 +222,7 @@ impl State {
     fn reload_theme(&mut self, root: &Path) -> Result<(), BuildError> {
         let theme = templates::load(root, &self.config.language).map_err(BuildError::Site)?;
         let changed = (theme.strings == self.theme.strings)
-            .then(|| changed_templates(&self.theme, &theme))
+            .then(|| changed_templates(&self.theme.sources, &theme.sources))
             .flatten();
         match (changed, self.templates.as_mut()) {
             (Some(changed), Some(since)) => since.extend(changed),
@@ -351,22 +351,23 @@ impl State {
     }
 }
 
+/// Template sources by name.
+type Sources = std::collections::BTreeMap<String, templates::TemplateSource>;
+
 /// Templates whose text changed, plus every template that names one of
 /// them (extends, include, import), transitively. `None` if a template was
 /// added or removed.
-fn changed_templates(old: &Theme, new: &Theme) -> Option<HashSet<String>> {
-    if old.sources.keys().ne(new.sources.keys()) {
+fn changed_templates(old: &Sources, new: &Sources) -> Option<HashSet<String>> {
+    if old.keys().ne(new.keys()) {
         return None;
     }
     let mut changed: HashSet<String> = new
-        .sources
         .iter()
-        .filter(|(name, s)| old.sources.get(*name).map(|o| &o.text) != Some(&s.text))
+        .filter(|(name, s)| old.get(*name).map(|o| &o.text) != Some(&s.text))
         .map(|(name, _)| name.clone())
         .collect();
     loop {
         let more: Vec<String> = new
-            .sources
             .iter()
             .filter(|(name, _)| !changed.contains(*name))
             .filter(|(_, s)| changed.iter().any(|c| names(&s.text, c)))
@@ -382,4 +383,60 @@ fn changed_templates(old: &Theme, new: &Theme) -> Option<HashSet<String>> {
 /// Whether template text names `template` in quotes.
 fn names(text: &str, template: &str) -> bool {
     text.contains(&format!("\"{template}\"")) || text.contains(&format!("'{template}'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(list: &[(&str, &str)]) -> Sources {
+        list.iter()
+            .map(|(name, text)| {
+                let source = templates::TemplateSource {
+                    shown: format!("templates/{name}"),
+                    text: (*text).to_string(),
+                };
+                ((*name).to_string(), source)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_changed_template_marks_every_template_that_uses_it() {
+        let old = sources(&[
+            ("base.html", "{% block main %}{% endblock %}"),
+            ("macros.html", "{% macro card() %}old{% endmacro %}"),
+            (
+                "section.html",
+                "{% extends \"base.html\" %}{% import \"macros.html\" as m %}",
+            ),
+            ("page.html", "{% extends 'base.html' %}"),
+            ("404.html", "{% include \"page.html\" %}"),
+        ]);
+        let mut new = old.clone();
+        new.get_mut("macros.html").unwrap().text = "{% macro card() %}new{% endmacro %}".into();
+        let changed = changed_templates(&old, &new).unwrap();
+        let mut names: Vec<&str> = changed.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["macros.html", "section.html"]);
+
+        let mut new = old.clone();
+        new.get_mut("base.html").unwrap().text.push(' ');
+        let changed = changed_templates(&old, &new).unwrap();
+        let mut names: Vec<&str> = changed.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        // 404 includes a page that extends base; the macros do not use it.
+        assert_eq!(
+            names,
+            ["404.html", "base.html", "page.html", "section.html"]
+        );
+
+        let mut fewer = old.clone();
+        fewer.remove("404.html");
+        assert_eq!(
+            changed_templates(&old, &fewer),
+            None,
+            "a template went: render everything"
+        );
+    }
 }

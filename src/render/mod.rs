@@ -104,14 +104,23 @@ pub fn render_markdown_cached(
             Some(kept.unwrap_or_else(|| section_markdown(section, md, &links)))
         })
         .collect();
+    store(site, pages, sections, cache)
+}
+
+/// Fills the pages and sections with their Markdown results, keeps the
+/// results in `cache` for the next build, and returns the problems found.
+fn store(
+    site: &mut Site,
+    pages: Vec<PageMarkdown>,
+    sections: Vec<Option<PageMarkdown>>,
+    cache: &mut MarkdownCache,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    cache.pages.clear();
     for (page, r) in site.pages.iter_mut().zip(pages) {
         found.extend(r.r.diagnostics.iter().cloned());
         apply_page(page, r.clone());
         cache.pages.insert(page.source.clone(), r);
     }
-    cache.sections.clear();
     for (section, r) in site.sections.iter_mut().zip(sections) {
         let (Some(r), Some(source)) = (r, &section.source) else {
             continue;
