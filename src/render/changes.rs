@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{card, output_path, Card, Job, Previous, Shared};
+use super::{card, output_path, Job, Previous, Shared};
 use crate::search;
 
 /// The old site seen through the new theme, plus lookups by URL and name.
@@ -23,6 +23,9 @@ pub struct Reuse<'a> {
     sections: HashMap<&'a str, usize>,
     taxonomies: HashMap<&'a str, usize>,
     keywords: &'a [search::site::KeywordGroup],
+    /// For each new page: the old page at its URL, if its card (what lists
+    /// show of it) is unchanged. Lists then compare page numbers only.
+    same_card: Vec<Option<usize>>,
 }
 
 impl<'a> Reuse<'a> {
@@ -37,6 +40,16 @@ impl<'a> Reuse<'a> {
             return None;
         }
         let old_site = previous.site;
+        let pages = by_url(old_site.pages.iter().map(|p| p.meta.url.as_str()));
+        let same_card = new
+            .site
+            .pages
+            .iter()
+            .map(|p| {
+                let &j = pages.get(p.meta.url.as_str())?;
+                (card(p) == card(&old_site.pages[j])).then_some(j)
+            })
+            .collect();
         Some(Reuse {
             old: Shared {
                 site: old_site,
@@ -49,7 +62,8 @@ impl<'a> Reuse<'a> {
             new,
             files: previous.files,
             templates,
-            pages: by_url(old_site.pages.iter().map(|p| p.meta.url.as_str())),
+            pages,
+            same_card,
             sections: by_url(old_site.sections.iter().map(|s| s.meta.url.as_str())),
             taxonomies: by_url(old_site.taxonomies.iter().map(|t| t.name.as_str())),
             keywords: previous.keywords,
@@ -106,8 +120,21 @@ impl<'a> Reuse<'a> {
         let same_home = i != 0
             || (new.latest_case_studies() == old.latest_case_studies()
                 && new.site.taxonomies == old.site.taxonomies);
+        let subs = |sh: &Shared<'a>, list: &[usize]| -> Vec<_> {
+            let all = &sh.site.sections;
+            let sub = |k: &usize| {
+                (
+                    &all[*k].meta.title,
+                    &all[*k].meta.summary,
+                    &all[*k].meta.url,
+                )
+            };
+            list.iter().map(|k| (sub(k), all[*k].pages.len())).collect()
+        };
+        // The section itself is equal (`old_section`), so its JSON is too.
         same_home
-            && new.section_value(i) == old.section_value(j)
+            && self.same_cards(&s.pages, &o.pages)
+            && subs(new, &s.subsections) == subs(old, &o.subsections)
             && new.breadcrumbs(s.parent) == old.breadcrumbs(o.parent)
     }
 
@@ -142,7 +169,16 @@ impl<'a> Reuse<'a> {
         (&tax.name, &tax.label, &tax.url) == (&otax.name, &otax.label, &otax.url)
             && (&term.label, &term.description, &term.url)
                 == (&old.label, &old.description, &old.url)
-            && cards(self.new, &term.pages) == cards(&self.old, &old.pages)
+            && self.same_cards(&term.pages, &old.pages)
+    }
+
+    /// Whether a list of new pages shows the same cards as a list of old ones.
+    fn same_cards(&self, new: &[usize], old: &[usize]) -> bool {
+        new.len() == old.len()
+            && new
+                .iter()
+                .zip(old)
+                .all(|(n, o)| self.same_card.get(*n) == Some(&Some(*o)))
     }
 
     fn same_browse(&self) -> bool {
@@ -158,8 +194,4 @@ impl<'a> Reuse<'a> {
 
 fn by_url<'a>(keys: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
     keys.enumerate().map(|(i, k)| (k, i)).collect()
-}
-
-fn cards<'a>(shared: &Shared<'a>, pages: &[usize]) -> Vec<Card<'a>> {
-    pages.iter().map(|j| card(&shared.site.pages[*j])).collect()
 }
