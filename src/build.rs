@@ -46,6 +46,23 @@ pub struct BuildOptions {
     pub in_memory: bool,
 }
 
+impl BuildOptions {
+    /// What the content checks need from these options.
+    pub fn checks(&self) -> CheckOptions {
+        CheckOptions {
+            today: self.today.unwrap_or_else(Date::today),
+            strict: self.strict,
+        }
+    }
+
+    /// What loading content needs: drafts from `--drafts` or `[build] drafts`.
+    pub fn load_options(&self, config: &Config) -> LoadOptions {
+        LoadOptions {
+            drafts: self.drafts || config.build.drafts,
+        }
+    }
+}
+
 /// The error for `--external` when the HTTP client was left out of the build.
 pub const NO_EXTERNAL_LINKS: &str = "this freda was built without the external-links feature, so it cannot check external links; rebuild it with default features (cargo install freda, without --no-default-features)";
 
@@ -130,10 +147,10 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     if !opts.check_only && !opts.in_memory {
         output::check_output_dir(&write).map_err(BuildError::Other)?;
     }
-    let drafts = opts.drafts || config.build.drafts;
+    let load = opts.load_options(&config);
     let language = config.language.clone();
     let mut laps = Laps::from_env();
-    let (site, mut ds) = content::load(&opts.root, config, LoadOptions { drafts });
+    let (site, mut ds) = content::load(&opts.root, config, load);
     laps.lap("load content");
     let theme = match templates::load(&opts.root, &language) {
         Ok(t) => Some(t),
@@ -155,10 +172,7 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         !opts.check_only,
     ));
     laps.lap("markdown");
-    let checks = CheckOptions {
-        today: opts.today.unwrap_or_else(Date::today),
-        strict: opts.strict,
-    };
+    let checks = opts.checks();
     ds.extend(check::check_site(&site, checks));
     if opts.external {
         ds.extend(external_links(&site, &opts.root));

@@ -27,11 +27,10 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::build::{self, BuildError, BuildOptions};
-use crate::check::{self, CheckOptions};
+use crate::check;
 use crate::config::Config;
-use crate::content::date::Date;
 use crate::content::walk::{self, Parsed, Walked};
-use crate::content::{self, LoadOptions, Site};
+use crate::content::{self, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Markdown;
 use crate::render::{self, MarkdownCache, Previous, RenderOptions};
@@ -249,12 +248,11 @@ impl State {
             })
             .collect();
         laps.lap("clone parsed files");
-        let drafts = opts.drafts || self.config.build.drafts;
         let mut site = content::from_parsed(
             self.config.clone(),
             self.walked.clone(),
             parsed,
-            LoadOptions { drafts },
+            opts.load_options(&self.config),
             &mut ds,
         );
         if let Some(d) = build::missing_logo(&opts.root, &site.config, &self.theme) {
@@ -270,11 +268,7 @@ impl State {
         ));
         self.fresh.clear();
         laps.lap("markdown");
-        let checks = CheckOptions {
-            today: opts.today.unwrap_or_else(Date::today),
-            strict: opts.strict,
-        };
-        ds.extend(check::check_site(&site, checks));
+        ds.extend(check::check_site(&site, opts.checks()));
         laps.lap("checks");
         if ds.has_errors() {
             return Err(BuildError::Site(ds));
