@@ -144,7 +144,7 @@ impl Incremental {
             walk_ds: ds.sorted().into_iter().cloned().collect(),
             config,
             theme,
-            markdown: MarkdownCache::default(),
+            markdown: MarkdownCache::kept(),
             search: crate::search::IndexCache::default(),
             templates: None,
             theme_stale: false,

@@ -39,12 +39,25 @@ pub fn render_markdown(site: &mut Site, md: &Markdown, page_html: bool) -> Vec<D
 /// links lead, so it is reused while both are unchanged.
 #[derive(Default)]
 pub struct MarkdownCache {
+    /// Whether results are kept for the next build (a one-off build's
+    /// cache, the default, keeps nothing, so nothing is copied into it).
+    keep: bool,
     /// Fingerprint of the link targets the entries were rendered with.
     links: u64,
     /// Whether the entries hold page HTML.
     page_html: bool,
     pages: HashMap<String, PageMarkdown>,
     sections: HashMap<String, PageMarkdown>,
+}
+
+impl MarkdownCache {
+    /// A cache that keeps every build's results for the next.
+    pub fn kept() -> MarkdownCache {
+        MarkdownCache {
+            keep: true,
+            ..MarkdownCache::default()
+        }
+    }
 }
 
 /// Everything the markdown stage fills in on one page or section.
@@ -68,6 +81,7 @@ pub fn render_markdown_cached(
     let fingerprint = links_fingerprint(site);
     if fingerprint != cache.links || page_html != cache.page_html {
         *cache = MarkdownCache {
+            keep: cache.keep,
             links: fingerprint,
             page_html,
             ..MarkdownCache::default()
@@ -118,15 +132,19 @@ fn store(
     let mut found = Vec::new();
     for (page, r) in site.pages.iter_mut().zip(pages) {
         found.extend(r.r.diagnostics.iter().cloned());
-        apply_page(page, r.clone());
-        cache.pages.insert(page.source.clone(), r);
+        if cache.keep {
+            cache.pages.insert(page.source.clone(), r.clone());
+        }
+        apply_page(page, r);
     }
     for (section, r) in site.sections.iter_mut().zip(sections) {
         let (Some(r), Some(source)) = (r, &section.source) else {
             continue;
         };
         found.extend(r.r.diagnostics.iter().cloned());
-        cache.sections.insert(source.clone(), r.clone());
+        if cache.keep {
+            cache.sections.insert(source.clone(), r.clone());
+        }
         let r = r.r;
         fill(&mut section.meta, r.html, r.toc, r.word_count);
         section.meta.anchors = r.anchors;
