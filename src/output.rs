@@ -378,17 +378,27 @@ impl Drop for TempDir {
     }
 }
 
-/// Writes every file below `root`, creating parent folders.
+/// Writes every file below `root`: first each parent folder once, then the
+/// files, in parallel on rayon's threads (one file open per thread, so the
+/// number of open files stays bounded).
 fn write_files(root: &Path, files: &[OutputFile]) -> Result<()> {
-    for file in files {
+    use rayon::prelude::*;
+    let mut dirs: Vec<&Path> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    // create_dir_all tolerates another thread creating the same parent.
+    dirs.par_iter().try_for_each(|dir| {
+        let dir = root.join(dir);
+        fs::create_dir_all(&dir).with_context(|| format!("cannot write {}", dir.display()))
+    })?;
+    files.par_iter().try_for_each(|file| {
         let path = root.join(&file.path);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
-        }
-        fs::write(&path, &file.contents)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(())
+        fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", path.display()))
+    })
 }
 
 /// Moves the existing output aside, renames `temp` into place, then removes

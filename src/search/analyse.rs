@@ -1,7 +1,7 @@
 //! Turns each [`SearchDoc`] into weighted term statistics (BM25F-style field
 //! weights) and collects the surface forms seen for every stem.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use super::text::{fold_token, raw_words, Analyzer};
 use super::SearchDoc;
@@ -17,47 +17,94 @@ pub const W_TAXONOMY: u32 = 2;
 /// Weight of a word in the body text.
 pub const W_BODY: u32 = 1;
 
-/// How one stem occurs in one document.
-#[derive(Debug, Default, Clone)]
-pub struct TermStat {
-    /// Sum of the field weights of every occurrence.
-    pub weight: u32,
-    /// (section number, weight): 0 = page top, n = `sections[n - 1]`.
-    by_section: Vec<(u32, u32)>,
-}
-
-impl TermStat {
-    fn add(&mut self, sec: u32, weight: u32) {
-        self.weight += weight;
-        match self.by_section.iter_mut().find(|(s, _)| *s == sec) {
-            Some(entry) => entry.1 += weight,
-            None => self.by_section.push((sec, weight)),
-        }
-    }
-
-    /// The section where the stem weighs most (ties: the earliest).
-    pub fn best_section(&self) -> u32 {
-        let mut best = (0, 0);
-        for &(sec, w) in &self.by_section {
-            if w > best.1 || (w == best.1 && sec < best.0) {
-                best = (sec, w);
-            }
-        }
-        best.0
-    }
-}
-
 /// The analysed form of one document.
 #[derive(Debug, Default, Clone)]
 pub struct DocTerms {
     /// Number of indexed (non-stop) tokens: the BM25 document length.
     pub length: u32,
-    /// Stem number (see [`Collector::stems`]) → statistics, while analysing.
-    terms: BTreeMap<u32, TermStat>,
-    /// (stem number, weight, best section) by stem number: `terms` once done.
+    /// (stem number, weight, best section) by stem number. The weight sums
+    /// the field weights of every occurrence; the best section is where the
+    /// stem weighs most (ties: the earliest), 0 = page top, n =
+    /// `sections[n - 1]`.
     pub stems: Vec<(u32, u32, u32)>,
     /// Word numbers of the folded words it uses, sorted.
     pub words: Vec<u32>,
+}
+
+/// The words of one document before numbering: each distinct raw word in
+/// order of first use, and the weight of its occurrences per section.
+/// Independent of every other document, so documents are split into words
+/// in parallel.
+#[derive(Debug, Default)]
+pub struct DocWords<'a> {
+    /// Distinct raw words, in order of first use.
+    words: Vec<&'a str>,
+    /// Occurrences of each word in `words`.
+    counts: Vec<u32>,
+    /// (index in `words`, section number, summed field weight), sorted.
+    hits: Vec<(u32, u32, u32)>,
+}
+
+impl<'a> DocWords<'a> {
+    /// Splits a document's fields into raw words, with field weights and
+    /// section numbers.
+    pub fn of(doc: &'a SearchDoc) -> Self {
+        let mut out = Builder::default();
+        out.add(&doc.title, 0, W_TITLE);
+        out.add(&doc.summary, 0, W_SUMMARY);
+        out.add(&doc.type_label, 0, W_TAXONOMY);
+        for (_, terms) in &doc.facets {
+            for (_, label) in terms {
+                out.add(label, 0, W_TAXONOMY);
+            }
+        }
+        for (i, section) in doc.sections.iter().enumerate() {
+            let sec = section_number(i, section.anchor.is_some());
+            out.add(&section.heading, sec, W_HEADING);
+            out.add(&section.text, sec, W_BODY);
+        }
+        let mut done = out.done;
+        done.hits = sum_weights(done.hits);
+        done
+    }
+}
+
+/// Sorts (key, section, weight) triples and sums the weights of equal
+/// (key, section) pairs.
+fn sum_weights(mut hits: Vec<(u32, u32, u32)>) -> Vec<(u32, u32, u32)> {
+    hits.sort_unstable();
+    let mut out: Vec<(u32, u32, u32)> = Vec::with_capacity(hits.len());
+    for (key, sec, weight) in hits {
+        match out.last_mut() {
+            Some(last) if (last.0, last.1) == (key, sec) => last.2 += weight,
+            _ => out.push((key, sec, weight)),
+        }
+    }
+    out
+}
+
+/// A [`DocWords`] being filled, with an index of the words seen.
+#[derive(Default)]
+struct Builder<'a> {
+    done: DocWords<'a>,
+    seen: HashMap<&'a str, u32>,
+}
+
+impl<'a> Builder<'a> {
+    fn add(&mut self, text: &'a str, sec: u32, weight: u32) {
+        for raw in raw_words(text) {
+            let done = &mut self.done;
+            let i = *self.seen.entry(raw).or_insert_with(|| {
+                done.words.push(raw);
+                done.counts.push(0);
+                number(done.words.len() - 1)
+            });
+            if let Some(count) = done.counts.get_mut(i as usize) {
+                *count += 1;
+            }
+            done.hits.push((i, sec, weight));
+        }
+    }
 }
 
 /// Shared state while analysing the documents of one language. Stem and word
@@ -90,44 +137,48 @@ impl Collector {
         }
     }
 
-    /// Analyses one document.
-    pub fn analyse(&mut self, doc: &SearchDoc) -> DocTerms {
+    /// Numbers a document's words, in their order of first use, and sums
+    /// their statistics by stem.
+    pub fn number(&mut self, doc: &DocWords) -> DocTerms {
         let mut out = DocTerms::default();
-        self.add(&mut out, &doc.title, 0, W_TITLE);
-        self.add(&mut out, &doc.summary, 0, W_SUMMARY);
-        self.add(&mut out, &doc.type_label, 0, W_TAXONOMY);
-        for (_, terms) in &doc.facets {
-            for (_, label) in terms {
-                self.add(&mut out, label, 0, W_TAXONOMY);
-            }
-        }
-        for (i, section) in doc.sections.iter().enumerate() {
-            let sec = section_number(i, section.anchor.is_some());
-            self.add(&mut out, &section.heading, sec, W_HEADING);
-            self.add(&mut out, &section.text, sec, W_BODY);
-        }
+        let stems: Vec<Option<u32>> = doc
+            .words
+            .iter()
+            .zip(&doc.counts)
+            .map(|(raw, count)| {
+                let id = self.word_id(raw)?;
+                let &(_, stem) = self.words.get(id as usize)?;
+                out.words.push(id);
+                out.length += count;
+                Some(stem)
+            })
+            .collect();
         out.words.sort_unstable();
         out.words.dedup();
-        let terms = std::mem::take(&mut out.terms);
-        out.stems = terms
+        let by_stem = doc.hits.iter().filter_map(|&(word, sec, weight)| {
+            let stem = (*stems.get(word as usize)?)?;
+            Some((stem, sec, weight))
+        });
+        // (stem, best section, its weight, total weight)
+        let mut acc: Vec<(u32, u32, u32, u32)> = Vec::new();
+        for (stem, sec, weight) in sum_weights(by_stem.collect()) {
+            match acc.last_mut() {
+                Some(last) if last.0 == stem => {
+                    // Sections come in ascending order, so ties keep the earliest.
+                    if weight > last.2 {
+                        last.2 = weight;
+                        last.1 = sec;
+                    }
+                    last.3 += weight;
+                }
+                _ => acc.push((stem, sec, weight, weight)),
+            }
+        }
+        out.stems = acc
             .into_iter()
-            .map(|(stem, stat)| (stem, stat.weight, stat.best_section()))
+            .map(|(s, best, _, w)| (s, w, best))
             .collect();
         out
-    }
-
-    fn add(&mut self, out: &mut DocTerms, text: &str, sec: u32, weight: u32) {
-        for raw in raw_words(text) {
-            let Some(id) = self.word_id(raw) else {
-                continue;
-            };
-            let Some(&(_, stem)) = self.words.get(id as usize) else {
-                continue;
-            };
-            out.terms.entry(stem).or_default().add(sec, weight);
-            out.words.push(id);
-            out.length += 1;
-        }
     }
 
     /// The number of a raw word, or `None` for a stop word or a dropped token.

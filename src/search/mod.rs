@@ -251,6 +251,47 @@ pub fn build_index_cached(
     index
 }
 
+/// Each document's analysis and card, reused from `cache` while the document
+/// is unchanged. Splitting into words and preparing cards run in parallel;
+/// numbering the words runs in document order, so numbers follow first use.
+fn analyse_docs(
+    ordered: &[&SearchDoc],
+    opts: &SearchOptions,
+    cache: &mut LangCache,
+) -> (Vec<Arc<analyse::DocTerms>>, Vec<Arc<shards::CardText>>) {
+    use rayon::prelude::*;
+    type Analysed = (Arc<analyse::DocTerms>, Arc<shards::CardText>);
+    let kept = |d: &SearchDoc| -> Option<Analysed> {
+        let (old, terms, card) = cache.docs.get(&d.url)?;
+        (old == d).then(|| (Arc::clone(terms), Arc::clone(card)))
+    };
+    let mut out = (
+        Vec::with_capacity(ordered.len()),
+        Vec::with_capacity(ordered.len()),
+    );
+    // In chunks, so the split words of only one chunk are held at a time.
+    for chunk in ordered.chunks(1024) {
+        let split: Vec<Result<Analysed, (analyse::DocWords, shards::CardText)>> = chunk
+            .par_iter()
+            .map(|d| {
+                kept(d).ok_or_else(|| {
+                    let card = shards::CardText::new(d, opts.summary_chars);
+                    (analyse::DocWords::of(d), card)
+                })
+            })
+            .collect();
+        for r in split {
+            let (terms, card) = match r {
+                Ok(done) => done,
+                Err((words, card)) => (Arc::new(cache.collector.number(&words)), Arc::new(card)),
+            };
+            out.0.push(terms);
+            out.1.push(card);
+        }
+    }
+    out
+}
+
 /// Builds one language's files; returns the manifest path.
 fn build_lang(
     lang: &str,
@@ -264,16 +305,8 @@ fn build_lang(
     let table = FacetTable::new(&refs, opts);
     let ordered = order_docs(refs, &table);
     let types = type_indexes(&ordered, &table);
-    let (terms, cards): (Vec<_>, Vec<_>) = ordered
-        .iter()
-        .map(|d| match cache.docs.get(&d.url) {
-            Some((old, terms, card)) if old == *d => (Arc::clone(terms), Arc::clone(card)),
-            _ => (
-                Arc::new(cache.collector.analyse(d)),
-                Arc::new(shards::CardText::new(d, opts.summary_chars)),
-            ),
-        })
-        .unzip();
+    laps.lap("  search: facets and order");
+    let (terms, cards) = analyse_docs(&ordered, opts, cache);
     laps.lap("  search: analyse");
     let (levels, top_k) = (opts.score_levels.max(1), opts.top_k.max(1));
     let stems = shards::score_stems(

@@ -4,8 +4,9 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use super::text::{fold_word, tokens, Analyzer};
+use super::text::{fold_word, is_separator, raw_words, tokens, Analyzer};
 use super::*;
+use unicode_segmentation::UnicodeSegmentation;
 
 fn doc(url: &str, title: &str, summary: &str, body: &str) -> SearchDoc {
     SearchDoc {
@@ -675,4 +676,32 @@ fn breakdown() {
     report("small vocabulary", &docs);
     long_tail(&mut docs);
     report("long tail", &docs);
+}
+
+/// The plain-text tokeniser gives exactly the UAX #29 words of the general
+/// one, on random strings over its characters (and a few others, which send
+/// a string to the general one).
+#[test]
+fn plain_words_match_unicode_words() {
+    let alphabet: Vec<char> = "aZk09'’‘\"“”–—.,:;_- \n\t()!?/é".chars().collect();
+    let mut seed: u64 = 0x5eed;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    for _ in 0..20_000 {
+        let len = next() % 12;
+        let text: String = (0..len)
+            .map(|_| alphabet[next() % alphabet.len()])
+            .collect();
+        let fast: Vec<&str> = raw_words(&text).collect();
+        let general: Vec<&str> = text
+            .unicode_words()
+            .flat_map(|w| w.split(is_separator))
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(fast, general, "{text:?}");
+    }
 }

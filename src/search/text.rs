@@ -121,10 +121,94 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The words of a text before folding (see [`tokens`]).
-pub fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+pub fn raw_words(text: &str) -> RawWords<'_> {
+    if text.chars().all(is_plain) {
+        RawWords::Plain(PlainWords { text, pos: 0 })
+    } else {
+        RawWords::Unicode(Box::new(unicode_raw_words(text)))
+    }
+}
+
+/// UAX #29 words split at [`is_separator`]: the general definition.
+fn unicode_raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
     text.unicode_words()
         .flat_map(|w| w.split(is_separator))
         .filter(|w| !w.is_empty())
+}
+
+/// The iterator of [`raw_words`].
+pub enum RawWords<'a> {
+    /// Text of [`is_plain`] characters only.
+    Plain(PlainWords<'a>),
+    /// Any other text.
+    Unicode(Box<dyn Iterator<Item = &'a str> + 'a>),
+}
+
+impl<'a> Iterator for RawWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            RawWords::Plain(words) => words.next(),
+            RawWords::Unicode(words) => words.next(),
+        }
+    }
+}
+
+/// Characters whose UAX #29 word-break class is simple: ASCII, the curly
+/// single quotes (MidNumLet, like `.`), and the curly double quotes and
+/// dashes that smart punctuation makes (class Other). The text of most
+/// English pages is made of these alone.
+fn is_plain(c: char) -> bool {
+    c.is_ascii()
+        || matches!(
+            c,
+            '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{2013}' | '\u{2014}'
+        )
+}
+
+/// [`unicode_raw_words`] for text of [`is_plain`] characters, without
+/// the Unicode tables. Among these characters UAX #29 joins letters and digits
+/// (WB5, WB8–WB10), joins across `_` (WB13a/b) and across `. : , ;` and
+/// apostrophes only between two letters (WB6/7) or two digits (WB11/12), and
+/// breaks everywhere else. Splitting at separators then undoes every join but
+/// an apostrophe's. So a word is a run of ASCII letters and digits, continued
+/// across an apostrophe between two letters or two digits. Tested against the
+/// general definition.
+pub struct PlainWords<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for PlainWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let text = self.text;
+        let rest = text.get(self.pos..)?;
+        let start = self.pos + rest.find(|c: char| c.is_ascii_alphanumeric())?;
+        let mut end = start;
+        let mut chars = text.get(start..)?.chars().peekable();
+        let mut last = ' ';
+        while let Some(c) = chars.next() {
+            if c.is_ascii_alphanumeric() {
+                end += 1;
+                last = c;
+                continue;
+            }
+            let joins = is_apostrophe(c)
+                && chars.peek().is_some_and(|&next| {
+                    (last.is_ascii_alphabetic() && next.is_ascii_alphabetic())
+                        || (last.is_ascii_digit() && next.is_ascii_digit())
+                });
+            if !joins {
+                break;
+            }
+            end += c.len_utf8();
+        }
+        self.pos = end;
+        text.get(start..end)
+    }
 }
 
 /// Folds a raw word; `None` if it is not kept as a token.
