@@ -1,7 +1,7 @@
 //! Turns each [`SearchDoc`] into weighted term statistics (BM25F-style field
 //! weights) and collects the surface forms seen for every stem.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::text::{fold_token, raw_words, Analyzer};
 use super::SearchDoc;
@@ -87,7 +87,7 @@ fn sum_weights(mut hits: Vec<(u32, u32, u32)>) -> Vec<(u32, u32, u32)> {
 #[derive(Default)]
 struct Builder<'a> {
     done: DocWords<'a>,
-    seen: HashMap<&'a str, u32>,
+    seen: FxHashMap<&'a str, u32>,
 }
 
 impl<'a> Builder<'a> {
@@ -113,13 +113,13 @@ pub struct Collector {
     analyzer: Analyzer,
     /// Raw word → word number, or `None` for stop words and dropped tokens.
     /// A cache: only ever looked up, never iterated.
-    cache: HashMap<String, Option<u32>>,
+    cache: FxHashMap<String, Option<u32>>,
     /// Word number → (folded word, stem number).
     words: Vec<(String, u32)>,
     /// Folded word → word number (looked up only).
-    word_ids: HashMap<String, u32>,
+    word_ids: FxHashMap<String, u32>,
     /// Stem → stem number (looked up only).
-    stem_ids: HashMap<String, u32>,
+    stem_ids: FxHashMap<String, u32>,
     /// Stem number → stem.
     pub stems: Vec<String>,
 }
@@ -129,10 +129,10 @@ impl Collector {
     pub fn new(lang: &str) -> Self {
         Collector {
             analyzer: Analyzer::new(lang),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
             words: Vec::new(),
-            word_ids: HashMap::new(),
-            stem_ids: HashMap::new(),
+            word_ids: FxHashMap::default(),
+            stem_ids: FxHashMap::default(),
             stems: Vec::new(),
         }
     }

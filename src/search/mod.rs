@@ -212,11 +212,12 @@ pub struct IndexCache {
 struct LangCache {
     collector: Collector,
     /// The last build's documents and their analyses, by URL.
-    docs: std::collections::HashMap<
-        String,
-        (SearchDoc, Arc<analyse::DocTerms>, Arc<shards::CardText>),
-    >,
+    docs: KeptDocs,
 }
+
+/// Documents and their analyses, by URL.
+type KeptDocs =
+    std::collections::HashMap<String, (SearchDoc, Arc<analyse::DocTerms>, Arc<shards::CardText>)>;
 
 /// [`build_index_with`], analysing only documents that changed since the
 /// build that filled `cache`.
@@ -251,45 +252,66 @@ pub fn build_index_cached(
     index
 }
 
+/// A document analysed, or split into words and waiting to be numbered.
+type Split<'a> = Result<
+    (Arc<analyse::DocTerms>, Arc<shards::CardText>),
+    (analyse::DocWords<'a>, shards::CardText),
+>;
+
 /// Each document's analysis and card, reused from `cache` while the document
 /// is unchanged. Splitting into words and preparing cards run in parallel;
 /// numbering the words runs in document order, so numbers follow first use.
+/// Documents go in chunks, so only one chunk's words are held at a time, and
+/// one chunk is numbered while the next is split.
 fn analyse_docs(
     ordered: &[&SearchDoc],
     opts: &SearchOptions,
     cache: &mut LangCache,
 ) -> (Vec<Arc<analyse::DocTerms>>, Vec<Arc<shards::CardText>>) {
-    use rayon::prelude::*;
-    type Analysed = (Arc<analyse::DocTerms>, Arc<shards::CardText>);
-    let kept = |d: &SearchDoc| -> Option<Analysed> {
-        let (old, terms, card) = cache.docs.get(&d.url)?;
-        (old == d).then(|| (Arc::clone(terms), Arc::clone(card)))
-    };
+    let docs = &cache.docs;
+    let split = |chunk| split_docs(chunk, docs, opts);
+    let collector = &mut cache.collector;
     let mut out = (
         Vec::with_capacity(ordered.len()),
         Vec::with_capacity(ordered.len()),
     );
-    // In chunks, so the split words of only one chunk are held at a time.
-    for chunk in ordered.chunks(1024) {
-        let split: Vec<Result<Analysed, (analyse::DocWords, shards::CardText)>> = chunk
-            .par_iter()
-            .map(|d| {
-                kept(d).ok_or_else(|| {
-                    let card = shards::CardText::new(d, opts.summary_chars);
-                    (analyse::DocWords::of(d), card)
-                })
-            })
-            .collect();
-        for r in split {
+    let mut number = |done: Vec<Split>| {
+        for r in done {
             let (terms, card) = match r {
-                Ok(done) => done,
-                Err((words, card)) => (Arc::new(cache.collector.number(&words)), Arc::new(card)),
+                Ok(kept) => kept,
+                Err((words, card)) => (Arc::new(collector.number(&words)), Arc::new(card)),
             };
             out.0.push(terms);
             out.1.push(card);
         }
+    };
+    let mut chunks = ordered.chunks(1024);
+    let mut pending = chunks.next().map(split).unwrap_or_default();
+    for chunk in chunks {
+        let (next, ()) = rayon::join(|| split(chunk), || number(std::mem::take(&mut pending)));
+        pending = next;
     }
+    number(pending);
     out
+}
+
+/// [`analyse_docs`]' parallel step for one chunk.
+fn split_docs<'a>(
+    chunk: &[&'a SearchDoc],
+    kept: &KeptDocs,
+    opts: &SearchOptions,
+) -> Vec<Split<'a>> {
+    use rayon::prelude::*;
+    chunk
+        .par_iter()
+        .map(|d| match kept.get(&d.url) {
+            Some((old, terms, card)) if old == *d => Ok((Arc::clone(terms), Arc::clone(card))),
+            _ => Err((
+                analyse::DocWords::of(d),
+                shards::CardText::new(d, opts.summary_chars),
+            )),
+        })
+        .collect()
 }
 
 /// Builds one language's files; returns the manifest path.
