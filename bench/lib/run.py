@@ -6,13 +6,15 @@ usage: bench/run [--quick] [--sizes N,N,...] [--rounds R] [--edits E] [--small-r
   --quick          1,000 pages, 3 rounds, 20 edits (under 3 minutes on 2 cores after installs)
   --sizes LIST     corpus sizes in pages (default 1000,10000,50000)
   --rounds R       interleaved rounds: each command runs once per round (default 5 up to 1,000
-                   pages, 3 above)
+                   pages, 3 up to 10,000, 2 above)
   --edits E        one-page edits in the incremental run (bench/serve; default 50)
   --small-runs S   hyperfine runs for the 10-page site (default 10, after 3 warm-ups)
   --seed S         corpus seed (default 20261129)
   --skip LIST      leave out some of: hugo, hugo-pagefind, mdbook, check, incremental, small
   --mdbook-max-pages N  run mdBook only up to N pages (default 10000: its build time grows about
                    quadratically, 8 s at 1,000 pages and 9 minutes at 10,000 on 2 cores)
+  --single-run-above S  a command whose first (warm-up) run took longer than S seconds (default 120) is not
+                   run again: that run is its one measurement (mdBook at 10,000 pages, Pagefind at 50,000)
   --markdown FILE  also write the report to FILE
   --json FILE      also write every measurement to FILE
   --keep           keep the temporary folder (outputs, hyperfine exports) and print its path
@@ -20,9 +22,10 @@ env: FREDA, HUGO, PAGEFIND, MDBOOK (paths to use instead of installing or buildi
 
 Per corpus size, every command starts from an empty output folder (hyperfine's --prepare removes it):
 freda build (search included), Hugo alone, Hugo then Pagefind, mdBook (search on, its default), and
-freda check. Each is run once untimed first (warm cache, and its output is checked and measured), then
+freda check. Each is run once first (warm cache, and its output is checked and measured), then
 once per round, in an order that rotates every round, so slow drifts of the machine spread over all
-tools. Wall time is hyperfine's (median and min over the rounds); peak RSS is GNU time's maximum
+tools. A command whose first run took longer than --single-run-above seconds is not run again: that
+run is its one measurement. Wall time is hyperfine's (median and min over the rounds); peak RSS is GNU time's maximum
 resident set size (for Hugo + Pagefind the larger of the two programs); output is the sum of file sizes
 and the file count. The one-page rebuild is bench/serve's median "Rebuilt in N ms". Corpora come from
 bench/gen-corpus and are cached in ${TMPDIR:-/tmp}/freda-bench-corpus-<pages>-<seed>-<hash>.
@@ -64,6 +67,7 @@ def parse_args(argv):
     ap.add_argument("--seed", type=int, default=20261129)
     ap.add_argument("--skip", type=skip_list, default=[])
     ap.add_argument("--mdbook-max-pages", type=positive, default=10000)
+    ap.add_argument("--single-run-above", type=positive, default=120)
     ap.add_argument("--markdown")
     ap.add_argument("--json")
     ap.add_argument("--keep", action="store_true")
@@ -81,8 +85,8 @@ def parse_args(argv):
 
 
 def rounds(args, pages):
-    """Rounds for one corpus size: --rounds, else 5 up to 1,000 pages and 3 above."""
-    return args.rounds or (5 if pages <= 1000 else 3)
+    """Rounds for one corpus size: --rounds, else 5 up to 1,000 pages, 3 up to 10,000 and 2 above."""
+    return args.rounds or (5 if pages <= 1000 else 3 if pages <= 10000 else 2)
 
 
 def positive(text):
@@ -227,19 +231,23 @@ def expect_output(key, out):
 
 
 def warm_up(t, work, key, cmd):
-    """Runs a command once, untimed: checks that it works and measures its output."""
+    """Runs a command once: checks that it works and measures its output.
+    Returns ((bytes, files) or None, wall seconds, peak RSS KB)."""
     label, argvs, out = cmd
     if out:
         shutil.rmtree(out, ignore_errors=True)
+    t0 = time.monotonic()
     r = subprocess.run(["sh", "-c", shell_line(t, work, key, argvs)], capture_output=True, text=True)
+    wall = time.monotonic() - t0
     if r.returncode != 0:
         fail(f"{label} failed (exit {r.returncode}): {shell_line(t, work, key, argvs)}", r.stdout + r.stderr)
+    rss = read_rss(work, key, len(argvs))
     if not out:
-        return None
+        return None, wall, rss
     expect_output(key, out)
     size = tree_size(out)
     shutil.rmtree(out)
-    return size
+    return size, wall, rss
 
 
 def timed_round(t, work, cmds, order, tag):
@@ -278,15 +286,23 @@ def measure_size(t, args, pages):
     os.makedirs(work)
     cmds = commands(t, src, work, skip)
     res = {k: {"label": cmds[k][0], "times_s": [], "rss_kb": []} for k in cmds}
+    single = []
     for key, cmd in cmds.items():
         say(f"{pages:,} pages: warm-up {cmd[0]}")
-        size = warm_up(t, work, key, cmd)
+        size, wall, rss = warm_up(t, work, key, cmd)
         if size:
             res[key]["output_bytes"], res[key]["output_files"] = size
-    keys = list(cmds)
+        if wall > args.single_run_above:
+            say(f"{pages:,} pages: {cmd[0]} took {wall:.0f} s: that run is its one measurement")
+            single.append(key)
+            res[key]["times_s"].append(wall)
+            res[key]["rss_kb"].append(rss)
+    keys = [k for k in cmds if k not in single]
     rounds_wall = []
     n = rounds(args, pages)
     for r in range(n):
+        if not keys:
+            break
         order = keys[r % len(keys):] + keys[:r % len(keys)]
         say(f"{pages:,} pages: round {r + 1}/{n} ({', '.join(order)})")
         t0 = time.monotonic()
@@ -296,6 +312,7 @@ def measure_size(t, args, pages):
             res[key]["times_s"].append(sec)
             res[key]["rss_kb"].append(kb)
     for v in res.values():
+        v["runs"] = len(v["times_s"])
         v["median_s"], v["min_s"] = statistics.median(v["times_s"]), min(v["times_s"])
         v["peak_rss_kb"] = max(v["rss_kb"])
     out = {"pages": pages, "corpus": src, "rounds": n, "tools": res, "not_run": not_run,
@@ -397,16 +414,16 @@ def size_table(s):
     pages, tl = s["pages"], s["tools"]
     f = tl["freda"]
     lines = [f"### {pages:,} pages ({s['rounds']} rounds)", "",
-             "| tool | wall, median | wall, min | per page | peak RSS | output | files | freda ÷ tool, time | freda ÷ tool, RSS |",
-             "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
+             "| tool | runs | wall, median | wall, min | per page | peak RSS | output | files | freda ÷ tool, time | freda ÷ tool, RSS |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     labels = {"hugo": "Hugo", "hugo-pagefind": "Hugo + Pagefind", "mdbook": "mdBook (search included)"}
     for key in ("freda", "hugo", "hugo-pagefind", "mdbook"):
         if key in s.get("not_run", {}):
-            lines.append(f"| {labels[key]} | {s['not_run'][key]} |" + " |" * 7)
+            lines.append(f"| {labels[key]} | {s['not_run'][key]} |" + " |" * 8)
         if key not in tl:
             continue
         v = tl[key]
-        cells = [v["label"], secs(v["median_s"]), secs(v["min_s"]), f"{v['median_s'] / pages * 1000:.3f} ms",
+        cells = [v["label"], str(v["runs"]), secs(v["median_s"]), secs(v["min_s"]), f"{v['median_s'] / pages * 1000:.3f} ms",
                  mb(v["peak_rss_kb"]), mb(nbytes=v["output_bytes"]), f"{v['output_files']:,}",
                  "–" if key == "freda" else ratio(f["median_s"], v["median_s"]),
                  "–" if key == "freda" else ratio(f["peak_rss_kb"], v["peak_rss_kb"])]
