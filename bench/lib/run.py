@@ -2,7 +2,8 @@
 """The performance benchmark proper (bench/run installs the tools, then runs this).
 
 usage: bench/run [--quick] [--sizes N,N,...] [--rounds R] [--edits E] [--small-runs S] [--seed S]
-                 [--skip NAME,...] [--mdbook-max-pages N] [--markdown FILE] [--json FILE] [--keep]
+                 [--skip NAME,...] [--mdbook-max-pages N] [--single-run-above S] [--markdown FILE]
+                 [--json FILE] [--keep]
   --quick          1,000 pages, 3 rounds, 20 edits (under 3 minutes on 2 cores after installs)
   --sizes LIST     corpus sizes in pages (default 1000,10000,50000)
   --rounds R       interleaved rounds: each command runs once per round (default 5 up to 1,000

@@ -138,7 +138,7 @@ fn unicode_raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
 
 /// The iterator of [`raw_words`].
 pub enum RawWords<'a> {
-    /// Text of [`is_plain`] characters only.
+    /// Text of plain characters only (ASCII, curly quotes, dashes).
     Plain(PlainWords<'a>),
     /// Any other text.
     Unicode(Box<dyn Iterator<Item = &'a str> + 'a>),
@@ -167,8 +167,8 @@ fn is_plain(c: char) -> bool {
         )
 }
 
-/// [`unicode_raw_words`] for text of [`is_plain`] characters, without
-/// the Unicode tables. Among these characters UAX #29 joins letters and digits
+/// The words of text of plain characters (ASCII, curly quotes, dashes),
+/// found without the Unicode tables. Among these characters UAX #29 joins letters and digits
 /// (WB5, WB8–WB10), joins across `_` (WB13a/b) and across `. : , ;` and
 /// apostrophes only between two letters (WB6/7) or two digits (WB11/12), and
 /// breaks everywhere else. Splitting at separators then undoes every join but
