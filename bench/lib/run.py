@@ -291,6 +291,7 @@ def measure_size(t, args, pages):
     for key, cmd in cmds.items():
         say(f"{pages:,} pages: warm-up {cmd[0]}")
         size, wall, rss = warm_up(t, work, key, cmd)
+        res[key]["first_s"] = wall
         if size:
             res[key]["output_bytes"], res[key]["output_files"] = size
         if wall > args.single_run_above:
@@ -415,16 +416,16 @@ def size_table(s):
     pages, tl = s["pages"], s["tools"]
     f = tl["freda"]
     lines = [f"### {pages:,} pages ({s['rounds']} rounds)", "",
-             "| tool | runs | wall, median | wall, min | per page | peak RSS | output | files | freda ÷ tool, time | freda ÷ tool, RSS |",
-             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+             "| tool | runs | wall, median | wall, min | first run | per page | peak RSS | output | files | freda ÷ tool, time | freda ÷ tool, RSS |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     labels = {"hugo": "Hugo", "hugo-pagefind": "Hugo + Pagefind", "mdbook": "mdBook (search included)"}
     for key in ("freda", "hugo", "hugo-pagefind", "mdbook"):
         if key in s.get("not_run", {}):
-            lines.append(f"| {labels[key]} | {s['not_run'][key]} |" + " |" * 8)
+            lines.append(f"| {labels[key]} | {s['not_run'][key]} |" + " |" * 9)
         if key not in tl:
             continue
         v = tl[key]
-        cells = [v["label"], str(v["runs"]), secs(v["median_s"]), secs(v["min_s"]), f"{v['median_s'] / pages * 1000:.3f} ms",
+        cells = [v["label"], str(v["runs"]), secs(v["median_s"]), secs(v["min_s"]), secs(v["first_s"]), f"{v['median_s'] / pages * 1000:.3f} ms",
                  mb(v["peak_rss_kb"]), mb(nbytes=v["output_bytes"]), f"{v['output_files']:,}",
                  "–" if key == "freda" else ratio(f["median_s"], v["median_s"]),
                  "–" if key == "freda" else ratio(f["peak_rss_kb"], v["peak_rss_kb"])]
@@ -451,10 +452,12 @@ def growth(sizes):
     per = [(s["pages"], s["tools"]["freda"]) for s in sizes]
     t = " · ".join(f"{p:,}: {v['median_s'] / p * 1000:.3f} ms" for p, v in per)
     m = " · ".join(f"{p:,}: {v['peak_rss_kb'] / p:.1f} KB" for p, v in per)
+    first = " · ".join(f"{p:,}: {v['first_s'] / p * 1000:.3f} ms" for p, v in per)
     out = f"- freda build, time per page: {t}"
     if len(per) > 1:
         (p0, v0), (p1, v1) = per[0], per[-1]
         out += f" (×{(v1['median_s'] / p1) / (v0['median_s'] / p0):.2f} from {p0:,} to {p1:,} pages)"
+    out += f"\n- freda build, first (warm-up) run per page: {first}"
     out += f"\n- freda build, peak RSS per page: {m}"
     return "### Growth\n\n" + out + "\n"
 
