@@ -266,7 +266,8 @@ def timed_round(t, work, cmds, order, tag):
     argv += [shell_line(t, work, key, cmds[key][1]) for key in order]
     r = subprocess.run(argv, capture_output=True, text=True)
     if r.returncode != 0:
-        fail(f"hyperfine failed in round {tag}", r.stdout + r.stderr)
+        hint = " (exit code 137: killed, often by the kernel's OOM killer; see dmesg)" if "code: 137" in r.stderr else ""
+        fail(f"hyperfine failed in round {tag}{hint}", r.stdout + r.stderr)
     with open(export) as f:
         results = {x["command"]: x for x in json.load(f)["results"]}
     return {key: (results[key]["times"][0], read_rss(work, key, len(cmds[key][1]))) for key in order}
@@ -531,8 +532,10 @@ def main():
     started = time.monotonic()
     try:
         meta = machine(t)
-        sizes = [measure_size(t, args, n) for n in args.sizes]
+        # The small site first: its cold builds take tens of ms, and right after the large sizes' folders are
+        # deleted the disk is still busy (discards) and they ran 2-3x slower.
         small = None if "small" in args.skip else small_site(t, args)
+        sizes = [measure_size(t, args, n) for n in args.sizes]
         verdict = verdicts(sizes, small)
         text = report(meta, args, sizes, small, verdict)
         print(text)
