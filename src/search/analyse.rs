@@ -141,18 +141,18 @@ impl Collector {
     /// their statistics by stem.
     pub fn number(&mut self, doc: &DocWords) -> DocTerms {
         let mut out = DocTerms::default();
-        let stems: Vec<Option<u32>> = doc
-            .words
-            .iter()
-            .zip(&doc.counts)
-            .map(|(raw, count)| {
-                let id = self.word_id(raw)?;
-                let &(_, stem) = self.words.get(id as usize)?;
+        // The stem of each of the document's words (`None`: not indexed).
+        let mut stems: Vec<Option<u32>> = Vec::with_capacity(doc.words.len());
+        for (raw, count) in doc.words.iter().zip(&doc.counts) {
+            let known = self
+                .word_id(raw)
+                .and_then(|id| Some((id, self.words.get(id as usize)?.1)));
+            if let Some((id, _)) = known {
                 out.words.push(id);
                 out.length += count;
-                Some(stem)
-            })
-            .collect();
+            }
+            stems.push(known.map(|(_, stem)| stem));
+        }
         out.words.sort_unstable();
         out.words.dedup();
         let by_stem = doc.hits.iter().filter_map(|&(word, sec, weight)| {

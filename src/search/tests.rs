@@ -4,9 +4,8 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use super::text::{fold_word, is_separator, raw_words, tokens, Analyzer};
+use super::text::{fold_word, raw_words, tokens, unicode_raw_words, Analyzer};
 use super::*;
-use unicode_segmentation::UnicodeSegmentation;
 
 fn doc(url: &str, title: &str, summary: &str, body: &str) -> SearchDoc {
     SearchDoc {
@@ -697,11 +696,7 @@ fn plain_words_match_unicode_words() {
             .map(|_| alphabet[next() % alphabet.len()])
             .collect();
         let fast: Vec<&str> = raw_words(&text).collect();
-        let general: Vec<&str> = text
-            .unicode_words()
-            .flat_map(|w| w.split(is_separator))
-            .filter(|w| !w.is_empty())
-            .collect();
+        let general: Vec<&str> = unicode_raw_words(&text).collect();
         assert_eq!(fast, general, "{text:?}");
     }
 }

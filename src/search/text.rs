@@ -130,7 +130,7 @@ pub fn raw_words(text: &str) -> RawWords<'_> {
 }
 
 /// UAX #29 words split at [`is_separator`]: the general definition.
-fn unicode_raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+pub(super) fn unicode_raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
     text.unicode_words()
         .flat_map(|w| w.split(is_separator))
         .filter(|w| !w.is_empty())
