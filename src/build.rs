@@ -148,11 +148,12 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         output::check_output_dir(&write).map_err(BuildError::Other)?;
     }
     let load = opts.load_options(&config);
-    let language = config.language.clone();
     let mut laps = Laps::from_env();
+    let theme = templates::load(&opts.root, &config);
+    laps.lap("load theme");
     let (site, mut ds) = content::load(&opts.root, config, load);
     laps.lap("load content");
-    let theme = match templates::load(&opts.root, &language) {
+    let theme = match theme {
         Ok(t) => Some(t),
         Err(more) => {
             ds.extend(more.sorted().into_iter().cloned());
@@ -165,7 +166,6 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     if let Some(d) = missing_logo(&opts.root, &site.config, &theme) {
         ds.push(d);
     }
-    laps.lap("load theme");
     ds.extend(render::render_markdown(
         &mut site,
         &Markdown::new(),

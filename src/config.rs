@@ -72,6 +72,13 @@ pub struct BuildConfig {
     pub output_dir: String,
     /// Build draft pages too.
     pub drafts: bool,
+    /// Follow symbolic links that lead out of the site folder. Links inside
+    /// the site are always followed; links out of it are skipped with a
+    /// warning unless this is on.
+    pub follow_symlinks: bool,
+    /// The largest Markdown file freda reads, e.g. `"10 MB"`; larger files
+    /// are refused with an error (they are usually pasted data or images).
+    pub max_file_size: FileSize,
 }
 
 impl Default for BuildConfig {
@@ -79,7 +86,85 @@ impl Default for BuildConfig {
         BuildConfig {
             output_dir: "public".to_string(),
             drafts: false,
+            follow_symlinks: false,
+            max_file_size: FileSize(10 * 1000 * 1000),
         }
+    }
+}
+
+/// A size in bytes, written in `site.toml` as a whole number of bytes or as
+/// text such as `"512 KB"`, `"10 MB"` or `"1 GB"` (powers of 1000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(into = "String")]
+pub struct FileSize(pub u64);
+
+impl From<FileSize> for String {
+    fn from(size: FileSize) -> String {
+        size.to_string()
+    }
+}
+
+impl std::fmt::Display for FileSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let units = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")];
+        match units.iter().find(|(n, _)| self.0 >= *n && self.0 % n == 0) {
+            Some((n, unit)) => write!(f, "{} {unit}", self.0 / n),
+            None => write!(f, "{} bytes", self.0),
+        }
+    }
+}
+
+impl std::str::FromStr for FileSize {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<FileSize, String> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let scale = match unit.trim().to_ascii_uppercase().as_str() {
+            "" | "B" | "BYTES" => 1,
+            "KB" => 1_000,
+            "MB" => 1_000_000,
+            "GB" => 1_000_000_000,
+            _ => return Err(format!("\"{text}\" is not a size like \"10 MB\"")),
+        };
+        number
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| n.checked_mul(scale))
+            .filter(|n| *n > 0)
+            .map(FileSize)
+            .ok_or_else(|| format!("\"{text}\" is not a size like \"10 MB\""))
+    }
+}
+
+impl<'de> Deserialize<'de> for FileSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FileSize, D::Error> {
+        d.deserialize_any(FileSizeVisitor)
+    }
+}
+
+struct FileSizeVisitor;
+
+impl serde::de::Visitor<'_> for FileSizeVisitor {
+    type Value = FileSize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a size such as \"10 MB\"")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<FileSize, E> {
+        self.visit_str(&n.to_string())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<FileSize, E> {
+        self.visit_str(&n.to_string())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<FileSize, E> {
+        text.parse().map_err(E::custom)
     }
 }
 
@@ -447,6 +532,39 @@ pub fn span_of_key(text: &str, key: &str) -> std::ops::Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes() {
+        let size = |t: &str| t.parse::<FileSize>().map(|s| s.0);
+        assert_eq!(size("10 MB"), Ok(10_000_000));
+        assert_eq!(size("512kb"), Ok(512_000));
+        assert_eq!(size("2GB"), Ok(2_000_000_000));
+        assert_eq!(size("1234"), Ok(1234));
+        assert_eq!(size("1234 bytes"), Ok(1234));
+        for bad in [
+            "",
+            "MB",
+            "0",
+            "ten MB",
+            "1.5 MB",
+            "10 MiB",
+            "99999999999999 GB",
+        ] {
+            assert!(size(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(FileSize(10_000_000).to_string(), "10 MB");
+        assert_eq!(FileSize(1234).to_string(), "1234 bytes");
+        let config = |v: &str| {
+            Config::parse(&format!(
+                "title = \"t\"\nbase_url = \"https://x.example/\"\n[build]\nmax_file_size = {v}\n"
+            ))
+            .map(|c| c.build.max_file_size.0)
+        };
+        assert_eq!(config("\"1 MB\"").ok(), Some(1_000_000));
+        assert_eq!(config("2000").ok(), Some(2000));
+        assert!(config("-5").is_err());
+        assert!(config("true").is_err());
+    }
 
     #[test]
     fn base_path_handles_subpaths() {

@@ -28,11 +28,18 @@ pub struct Location {
     pub line: usize,
     /// 1-based column, counted in characters.
     pub col: usize,
-    /// The full text of the line, without its line ending.
+    /// The text of the line, without its line ending, cut to a window
+    /// around the column when the line is long, and with control characters
+    /// shown as symbols (`␀`), so nothing in a file can upset a terminal.
     pub source_line: String,
+    /// 1-based column of the problem within `source_line`.
+    pub shown_col: usize,
     /// How many characters to underline (at least 1).
     pub width: usize,
 }
+
+/// The longest source line shown in full; longer lines show a window.
+const LINE_WINDOW: usize = 400;
 
 /// One problem found in the site, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -63,12 +70,48 @@ impl Location {
         let line = text[..start].matches('\n').count() + 1;
         let col = text[line_start..start].chars().count() + 1;
         let width = text[start..end.min(line_end)].chars().count().max(1);
+        let source_line = source_line.trim_start_matches('\u{feff}');
+        let col = col - usize::from(text[line_start..start].starts_with('\u{feff}'));
+        let (source_line, shown_col, width) = window(source_line, col, width);
         Location {
             line,
             col,
-            source_line: source_line.trim_start_matches('\u{feff}').to_string(),
+            source_line,
+            shown_col,
             width,
         }
+    }
+}
+
+/// Cuts a long line to [`LINE_WINDOW`] characters around `col` (marking the
+/// cuts with `…`) and makes control characters visible.
+fn window(line: &str, col: usize, width: usize) -> (String, usize, usize) {
+    let len = line.chars().count();
+    let (from, to) = if len <= LINE_WINDOW {
+        (0, len)
+    } else {
+        let from = (col - 1)
+            .saturating_sub(LINE_WINDOW / 3)
+            .min(len - LINE_WINDOW);
+        (from, from + LINE_WINDOW)
+    };
+    let mut shown: String = (from > 0).then_some('…').into_iter().collect();
+    shown.extend(line.chars().skip(from).take(to - from).map(visible));
+    if to < len {
+        shown.push('…');
+    }
+    let shown_col = col - from + usize::from(from > 0);
+    let width = width.min((to + 1).saturating_sub(col)).max(1);
+    (shown, shown_col, width)
+}
+
+/// A control character as its Unicode symbol (NUL as `␀`); others unchanged.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => c,
+        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+        '\x7f' => '␡',
+        _ => c,
     }
 }
 
@@ -225,7 +268,7 @@ impl Diagnostic {
                 let lead: String = loc
                     .source_line
                     .chars()
-                    .take(loc.col - 1)
+                    .take(loc.shown_col - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let caret = "^".repeat(loc.width);
@@ -439,6 +482,43 @@ mod tests {
     fn spans_out_of_range_are_clamped() {
         let loc = Location::from_span("é", 1..99);
         assert_eq!((loc.line, loc.col), (1, 1));
+    }
+
+    #[test]
+    fn long_lines_show_a_window_around_the_column() {
+        let line = format!("{}BAD{}", "a".repeat(500_000), "b".repeat(500_000));
+        let d = Diagnostic::error("big.md", "bad").at(&line, 500_000..500_003);
+        let loc = d.location.as_deref().unwrap();
+        assert_eq!((loc.line, loc.col, loc.width), (1, 500_001, 3));
+        assert_eq!(loc.source_line.chars().count(), LINE_WINDOW + 2);
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        let at = lines[1][..lines[1].find("BAD").unwrap()].chars().count();
+        assert_eq!(lines[2].find('^'), Some(at), "{shown}");
+        assert!(lines[1].ends_with('…') && lines[1].contains("| …a"));
+        // Near the end of a long line, the window ends at the line's end.
+        let d = Diagnostic::error("big.md", "bad").at(&line, 1_000_002..1_000_003);
+        let shown = d.to_string();
+        assert!(shown.lines().nth(1).unwrap().ends_with("bbb"), "{shown}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_as_symbols() {
+        let d = Diagnostic::error("a.md", "nul").at("a\0b\x1b[2Jc\td", 1..2);
+        assert_eq!(
+            d.to_string(),
+            "a.md:1:2: error: nul\n 1 | a␀b␛[2Jc\td\n   |  ^\n"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let d = Diagnostic::error("a.md", "x").at("\u{feff}+++ x", 7..8);
+        assert_eq!(d.location.as_deref().map(|l| l.col), Some(5));
+        assert_eq!(
+            d.to_string(),
+            "a.md:1:5: error: x\n 1 | +++ x\n   |     ^\n"
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ use serde_json::Value;
 use crate::build::{self, BuildError, BuildOptions};
 use crate::check;
 use crate::config::Config;
-use crate::content::walk::{self, Parsed, Walked};
+use crate::content::walk::{self, Parsed, ReadPolicy, Walked};
 use crate::content::{self, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Markdown;
@@ -65,6 +65,7 @@ struct State {
     config: Config,
     theme: Theme,
     walked: Walked,
+    policy: ReadPolicy,
     walk_ds: Vec<Diagnostic>,
     parsed: HashMap<String, Result<Parsed, Diagnostic>>,
     markdown: MarkdownCache,
@@ -132,15 +133,17 @@ impl Incremental {
     /// Reads the whole site.
     fn load(&self) -> Result<State, BuildError> {
         let config = build::load_config(&self.opts)?;
-        let theme = templates::load(&self.opts.root, &config.language).map_err(BuildError::Site)?;
+        let theme = templates::load(&self.opts.root, &config).map_err(BuildError::Site)?;
         let content = self.opts.root.join("content");
+        let policy = ReadPolicy::new(&self.opts.root, &config.build);
         let mut ds = Diagnostics::new();
-        let walked = walk::walk(&content, &mut ds);
-        let parsed = walk::parse_all(&content, &walked.markdown);
+        let walked = walk::walk(&content, &policy, &mut ds);
+        let parsed = walk::parse_all(&content, &walked.markdown, &policy);
         Ok(State {
             fresh: walked.markdown.iter().cloned().collect(),
             parsed: walked.markdown.iter().cloned().zip(parsed).collect(),
             walked,
+            policy,
             walk_ds: ds.sorted().into_iter().cloned().collect(),
             config,
             theme,
@@ -200,7 +203,7 @@ impl State {
                 .collect()
         } else {
             let mut ds = Diagnostics::new();
-            self.walked = walk::walk(dir, &mut ds);
+            self.walked = walk::walk(dir, &self.policy, &mut ds);
             self.walk_ds = ds.sorted().into_iter().cloned().collect();
             let listed: HashSet<&String> = self.walked.markdown.iter().collect();
             self.parsed.retain(|rel, _| listed.contains(rel));
@@ -212,14 +215,15 @@ impl State {
                 .collect()
         };
         for rel in reread {
-            self.parsed.insert(rel.clone(), walk::parse_file(dir, &rel));
+            let parsed = walk::parse_file(dir, &rel, &self.policy);
+            self.parsed.insert(rel.clone(), parsed);
             self.fresh.insert(rel);
         }
     }
 
     /// Loads the theme again and notes which templates changed.
     fn reload_theme(&mut self, root: &Path) -> Result<(), BuildError> {
-        let theme = templates::load(root, &self.config.language).map_err(BuildError::Site)?;
+        let theme = templates::load(root, &self.config).map_err(BuildError::Site)?;
         let changed = (theme.strings == self.theme.strings)
             .then(|| changed_templates(&self.theme.sources, &theme.sources))
             .flatten();
@@ -241,10 +245,9 @@ impl State {
             .markdown
             .iter()
             .map(|rel| {
-                self.parsed
-                    .get(rel)
-                    .cloned()
-                    .unwrap_or_else(|| walk::parse_file(&opts.root.join("content"), rel))
+                self.parsed.get(rel).cloned().unwrap_or_else(|| {
+                    walk::parse_file(&opts.root.join("content"), rel, &self.policy)
+                })
             })
             .collect();
         laps.lap("clone parsed files");

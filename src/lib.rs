@@ -15,6 +15,7 @@ pub mod incremental;
 pub mod lint;
 pub mod markdown;
 pub mod output;
+pub mod portable;
 pub mod readability;
 pub mod relative;
 pub mod render;

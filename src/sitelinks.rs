@@ -1,6 +1,7 @@
 //! Checks on the rendered site, where the truth about links is: links from
 //! content to files (`/images/x.png`, `../poster.pdf`), downloads listed in
-//! front matter, and orphan pages that nothing leads to.
+//! front matter, orphan pages that nothing leads to, and file names that a
+//! host on Windows or a case-insensitive host could not store.
 //!
 //! They run after rendering, against the list of output files, so a link is
 //! good exactly when the file it names will be written.
@@ -11,6 +12,7 @@ use std::ops::Range;
 use crate::content::frontmatter::{opening_span, Download};
 use crate::content::{Page, Site};
 use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::portable;
 use crate::render::output_path;
 
 /// Every check in this module. `files` may lack the HTML of pages and term
@@ -50,6 +52,37 @@ pub fn check_output(site: &Site, files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
         }
     }
     out.extend(orphans(site, files, &page_paths, &terms));
+    out.extend(unportable(site, files));
+    out
+}
+
+/// Files whose names a host on Windows cannot store, and files whose paths
+/// differ only in case or Unicode normalisation (a case-insensitive host
+/// keeps one of them). Pages' addresses are checked where they are made.
+fn unportable(site: &Site, files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
+    let sources: HashMap<&str, String> = site
+        .assets
+        .iter()
+        .map(|a| (a.output.as_str(), format!("content/{}", a.output)))
+        .collect();
+    let source = |path: &str| {
+        sources
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| format!("static/{path}"))
+    };
+    let mut out = Vec::new();
+    for (path, _) in files {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if portable::reserved_on_windows(name) {
+            out.push(Diagnostic::warning(source(path), format!("\"{name}\" is a name that Windows reserves for devices, so a host on Windows cannot store this file"))
+                .help("rename the file (CON, PRN, AUX, NUL, COM1–9 and LPT1–9 are reserved, with any extension)"));
+        }
+    }
+    for (path, first) in portable::collisions(files.iter().map(|f| f.0)) {
+        out.push(Diagnostic::warning(source(path), format!("this file and {} differ only in upper and lower case or in how accents are encoded: a case-insensitive host (Windows, macOS, SharePoint) keeps only one of them", source(first)))
+            .help("rename one of them, e.g. to all lowercase"));
+    }
     out
 }
 
@@ -186,14 +219,20 @@ fn downloads(
 ) -> Vec<Diagnostic> {
     list.into_iter()
         .filter_map(|d| {
-            let target = link_target(&d.file, base_path, "")?;
-            if exists(paths, &target) {
-                return None;
-            }
             let written = d.file.strip_prefix(base_path).unwrap_or(&d.file);
             let at = text
                 .find(written)
                 .map_or_else(|| opening_span(text), |i| i..i + written.len());
+            let unsafe_path = d.file.starts_with('/').then(|| portable::path_problem(written)).flatten();
+            if let Some(problem) = unsafe_path {
+                return Some(Diagnostic::error(file, format!("download \"{written}\" is not a safe path: {problem}"))
+                    .at(text, at)
+                    .help("give the file's path under static/ in plain parts, e.g. file = \"/downloads/report.pdf\""));
+            }
+            let target = link_target(&d.file, base_path, "")?;
+            if exists(paths, &target) {
+                return None;
+            }
             Some(
                 Diagnostic::error(file, format!("download not found: static/{target}"))
                     .at(text, at)

@@ -11,6 +11,8 @@ use std::path::Path;
 use include_dir::{include_dir, Dir};
 use tera::Tera;
 
+use crate::config::Config;
+use crate::content::walk::{self, ReadPolicy};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -71,16 +73,17 @@ fn undefined_variable(cause: &str) -> Option<&str> {
 }
 
 /// Loads the theme for a site, applying the site's overrides.
-pub fn load(root: &Path, language: &str) -> Result<Theme, Diagnostics> {
+pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     let mut ds = Diagnostics::new();
-    let sources = collect_templates(root, &mut ds);
+    let policy = ReadPolicy::new(root, &config.build);
+    let sources = collect_templates(root, &policy, &mut ds);
     let templates = sources
         .iter()
         .map(|(name, s)| (name.clone(), s.text.clone()))
         .collect();
     let tera = compile(templates, &mut ds);
-    let strings = load_strings(root, language, &mut ds);
-    let static_files = collect_static(root, &mut ds);
+    let strings = load_strings(root, &config.language, &mut ds);
+    let static_files = collect_static(root, &policy, &mut ds);
     match tera {
         Some(tera) if !ds.has_errors() => Ok(Theme {
             tera,
@@ -92,7 +95,11 @@ pub fn load(root: &Path, language: &str) -> Result<Theme, Diagnostics> {
     }
 }
 
-fn collect_templates(root: &Path, ds: &mut Diagnostics) -> BTreeMap<String, TemplateSource> {
+fn collect_templates(
+    root: &Path,
+    policy: &ReadPolicy,
+    ds: &mut Diagnostics,
+) -> BTreeMap<String, TemplateSource> {
     let mut out = BTreeMap::new();
     if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
         for f in dir.files() {
@@ -111,7 +118,7 @@ fn collect_templates(root: &Path, ds: &mut Diagnostics) -> BTreeMap<String, Temp
             );
         }
     }
-    for (name, bytes) in read_site_dir(&root.join("templates"), ds) {
+    for (name, bytes) in read_site_dir(root, "templates", policy, ds) {
         match String::from_utf8(bytes) {
             Ok(text) => {
                 out.insert(
@@ -131,42 +138,24 @@ fn collect_templates(root: &Path, ds: &mut Diagnostics) -> BTreeMap<String, Temp
     out
 }
 
-/// Reads every file under a site folder, by path relative to it. Missing folders are empty.
-fn read_site_dir(dir: &Path, ds: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
+/// Reads every file under a site folder (`templates` or `static`), by path
+/// relative to it. Missing folders are empty.
+fn read_site_dir(
+    root: &Path,
+    name: &str,
+    policy: &ReadPolicy,
+    ds: &mut Diagnostics,
+) -> Vec<(String, Vec<u8>)> {
+    let dir = root.join(name);
     if !dir.is_dir() {
-        return out;
+        return Vec::new();
     }
-    let shown = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                ds.push(Diagnostic::error(&shown, format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel: Vec<String> = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let rel = rel.join("/");
-        match std::fs::read(entry.path()) {
-            Ok(bytes) => out.push((rel, bytes)),
+    let mut out = Vec::new();
+    for f in walk::files(&dir, name, policy, false, ds) {
+        match std::fs::read(&f.path) {
+            Ok(bytes) => out.push((f.rel, bytes)),
             Err(e) => ds.push(Diagnostic::error(
-                format!("{shown}/{rel}"),
+                format!("{name}/{}", f.rel),
                 format!("cannot read: {e}"),
             )),
         }
@@ -228,12 +217,16 @@ fn load_strings(root: &Path, language: &str, ds: &mut Diagnostics) -> BTreeMap<S
     }
 }
 
-fn collect_static(root: &Path, ds: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
+fn collect_static(
+    root: &Path,
+    policy: &ReadPolicy,
+    ds: &mut Diagnostics,
+) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     if let Some(dir) = DEFAULT_THEME.get_dir("static") {
         add_embedded(dir, &mut out);
     }
-    for (rel, bytes) in read_site_dir(&root.join("static"), ds) {
+    for (rel, bytes) in read_site_dir(root, "static", policy, ds) {
         out.insert(rel, bytes);
     }
     out
@@ -256,10 +249,14 @@ fn add_embedded(dir: &Dir<'static>, out: &mut BTreeMap<String, Vec<u8>>) {
 mod tests {
     use super::*;
 
+    fn config() -> Config {
+        Config::parse("title = \"t\"\nbase_url = \"https://x.example/\"\n").unwrap()
+    }
+
     #[test]
     fn default_theme_loads() {
         let dir = tempfile::tempdir().unwrap();
-        let theme = load(dir.path(), "en").unwrap_or_else(|d| panic!("{}", d.render()));
+        let theme = load(dir.path(), &config()).unwrap_or_else(|d| panic!("{}", d.render()));
         for name in ["base.html", "page.html", "case-study.html", "404.html"] {
             assert!(theme.tera.get_template_names().any(|n| n == name), "{name}");
         }
@@ -274,7 +271,7 @@ mod tests {
         std::fs::write(dir.path().join("templates/404.html"), "custom 404").unwrap();
         std::fs::create_dir_all(dir.path().join("static")).unwrap();
         std::fs::write(dir.path().join("static/style.css"), "body{}").unwrap();
-        let theme = load(dir.path(), "en").unwrap_or_else(|d| panic!("{}", d.render()));
+        let theme = load(dir.path(), &config()).unwrap_or_else(|d| panic!("{}", d.render()));
         let out = theme
             .tera
             .render("404.html", &tera::Context::new())

@@ -18,6 +18,7 @@ use super::walk::Parsed;
 use super::{slugify, title_from_slug, Asset, LoadOptions, Site};
 use crate::config::{span_of_key, span_of_value, Config};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::portable;
 
 /// One vocabulary with the terms in use and the pages under each.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -167,6 +168,12 @@ fn make_section(
         } else {
             format!("{parent_url}{}/", slugify(folder))
         };
+        if portable::reserved_on_windows(&slugify(folder)) {
+            ds.push(
+                Diagnostic::error(format!("content/{dir}"), format!("the folder makes the address {url}, with a name that Windows reserves for devices"))
+                    .help("rename the folder: Windows hosts cannot store CON, PRN, AUX, NUL, COM1–9 or LPT1–9"),
+            );
+        }
         let title = if dir.is_empty() {
             site.config.title.clone()
         } else {
@@ -418,7 +425,39 @@ fn report_key_problems(
     }
 }
 
+/// The URL of a page or section, with an error if a host on Windows could
+/// not store it (a part named `con`, `nul`, `com1`…).
 fn url_for(
+    src: &Source,
+    raw: &RawFrontMatter,
+    base: &str,
+    parent_url: &str,
+    stem: &str,
+    ds: &mut Diagnostics,
+) -> String {
+    let url = url_from(src, raw, base, parent_url, stem, ds);
+    let own = match &raw.path {
+        Some(_) => url.strip_prefix(base),
+        None => url.strip_prefix(parent_url),
+    };
+    let reserved = own
+        .unwrap_or_default()
+        .split('/')
+        .find(|seg| portable::reserved_on_windows(seg));
+    if let Some(seg) = reserved {
+        let at = url_span(src, raw).unwrap_or_else(|| src.start_span());
+        ds.push(
+            src.error_at(at, format!("the address {url} has the part \"{seg}\", a name that Windows reserves for devices"))
+                .help(match raw.path {
+                    Some(_) => format!("Windows hosts cannot store it (nor CON, PRN, AUX, NUL, COM1–9, LPT1–9); change that part of the path, e.g. to \"{seg}-guide\""),
+                    None => format!("Windows hosts cannot store it (nor CON, PRN, AUX, NUL, COM1–9, LPT1–9); set another slug, e.g. slug = \"{seg}-guide\""),
+                }),
+        );
+    }
+    url
+}
+
+fn url_from(
     src: &Source,
     raw: &RawFrontMatter,
     base: &str,
@@ -766,7 +805,16 @@ fn check_duplicate_urls(site: &Site, ds: &mut Diagnostics) {
             } else {
                 (&claim, other)
             };
-            ds.push(blame.error(format!("the URL {url} is also used by {}", named.shown)));
+            let lookalike = portable::collisions([blame.shown.as_str(), named.shown.as_str()]);
+            let why = if lookalike.is_empty() {
+                ""
+            } else {
+                ", whose name differs from this one only in upper and lower case or in how accents are encoded"
+            };
+            ds.push(blame.error(format!(
+                "the URL {url} is also used by {}{why}",
+                named.shown
+            )));
         } else {
             seen.insert(url, claim);
         }
@@ -799,6 +847,11 @@ fn check_aliases(
             if trimmed.is_empty() || escapes(trimmed) {
                 ds.push(error(format!("alias \"{alias}\" is not a path on this site"))
                     .help("write an old address of this site, e.g. aliases = [\"/old/restraint-review/\"]"));
+                continue;
+            }
+            if let Some(problem) = portable::path_problem(trimmed) {
+                ds.push(error(format!("alias \"{alias}\" cannot be written safely: {problem}"))
+                    .help("write the old address as plain path parts, e.g. aliases = [\"/old/restraint-review/\"]"));
                 continue;
             }
             let url = format!("{}{trimmed}/", site.base_path);

@@ -48,6 +48,11 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         .at(text, start..start + 3)
         .help("replace both `---` lines with `+++` and write fields as TOML: title = \"…\""));
     }
+    if text[start..].trim().is_empty() {
+        return Err(Diagnostic::error(path, "the file is empty")
+            .at(text, start..start)
+            .help("start the file with a `+++` line, then title = \"…\" and summary = \"…\", then another `+++` line; or delete the file"));
+    }
     if first != "+++" {
         return Err(Diagnostic::error(path, "the file has no front matter")
             .at(text, start..start)
@@ -369,9 +374,8 @@ mod tests {
             .unwrap_err()
             .message
             .contains("no front matter"));
-        assert!(split("a.md", "")
-            .unwrap_err()
-            .message
-            .contains("no front matter"));
+        for empty in ["", "\u{feff}", " \r\n\n"] {
+            assert_eq!(split("a.md", empty).unwrap_err().message, "the file is empty");
+        }
     }
 }

@@ -61,8 +61,9 @@ pub struct Site {
 /// Loads a site: config already parsed, content walked, parsed and checked.
 pub fn load(root: &Path, config: Config, opts: LoadOptions) -> (Option<Site>, Diagnostics) {
     let mut ds = Diagnostics::new();
-    let walked = walk::walk(&root.join("content"), &mut ds);
-    let parsed = walk::parse_all(&root.join("content"), &walked.markdown);
+    let policy = walk::ReadPolicy::new(root, &config.build);
+    let walked = walk::walk(&root.join("content"), &policy, &mut ds);
+    let parsed = walk::parse_all(&root.join("content"), &walked.markdown, &policy);
     let site = from_parsed(config, walked, parsed, opts, &mut ds);
     (Some(site), ds)
 }
