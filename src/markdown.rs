@@ -142,14 +142,17 @@ impl Markdown {
         let mut html = String::new();
         if want_html {
             let events: Vec<Event> = events.collect();
-            html.reserve(md.len() * 3 / 2);
-            pulldown_cmark::html::push_html(&mut html, events.into_iter());
-            html = alignment_classes(html);
+            // Too deep to sanitise in reasonable time: the page has an error and no HTML.
+            if !pass.too_deep {
+                html.reserve(md.len() * 3 / 2);
+                pulldown_cmark::html::push_html(&mut html, events.into_iter());
+                html = alignment_classes(html);
+            }
         } else {
             events.for_each(drop);
         }
         pass.finish_text();
-        if want_html && pass.raw_html {
+        if want_html && pass.raw_html && !pass.too_deep {
             html = self.sanitizer.clean(&html).to_string();
         }
         Rendered {
@@ -250,6 +253,37 @@ pub fn escape(input: &str) -> String {
     out
 }
 
+/// How a piece of raw HTML changes the nesting depth: the change at its end
+/// and the highest it reaches within (+1 for each start tag, -1 for each end
+/// tag). Void elements, self-closing tags and elements whose end tag may be
+/// left out (`p`, `li`, `td`…) do not count.
+fn html_depth_change(html: &str) -> (isize, isize) {
+    const UNCOUNTED: [&str; 32] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "param", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
+        "tfoot", "option", "optgroup", "rb", "rt", "rp", "colgroup", "caption", "html",
+    ];
+    let (mut change, mut peak) = (0, 0);
+    for tag in html.split('<').skip(1) {
+        let (closing, tag) = match tag.strip_prefix('/') {
+            Some(rest) => (true, rest),
+            None => (false, tag),
+        };
+        let name_end = tag
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tag.len());
+        let name = tag[..name_end].to_ascii_lowercase();
+        let self_closing = tag.split('>').next().is_some_and(|t| t.ends_with('/'));
+        let is_name = name.starts_with(|c: char| c.is_ascii_alphabetic());
+        if !is_name || self_closing || UNCOUNTED.contains(&name.as_str()) {
+            continue;
+        }
+        change += if closing { -1 } else { 1 };
+        peak = peak.max(change);
+    }
+    (change, peak)
+}
+
 /// State of one pass over one piece of Markdown.
 struct Pass<'a> {
     md: &'a Markdown,
@@ -279,8 +313,18 @@ struct Pass<'a> {
     prose: crate::readability::Prose,
     block: String,
     raw_html: bool,
+    /// How many elements are open (Markdown blocks and raw HTML), and
+    /// whether going past [`MAX_DEPTH`] has been reported.
+    depth: usize,
+    too_deep: bool,
     diagnostics: Vec<Diagnostic>,
 }
+
+/// The deepest nesting of lists, quotes and HTML elements a page may have.
+/// Real pages need a handful of levels; the HTML parser behind the
+/// sanitiser takes time that grows with the square of the depth (10,000
+/// levels took seconds, and a 10 MB file could take hours).
+const MAX_DEPTH: usize = 100;
 
 enum Held<'a> {
     Heading {
@@ -326,7 +370,39 @@ impl<'a> Pass<'a> {
             prose: crate::readability::Prose::default(),
             block: String::new(),
             raw_html: false,
+            depth: 0,
+            too_deep: false,
             diagnostics: Vec::new(),
+        }
+    }
+
+    /// Follows how deeply elements are nested, with one error past [`MAX_DEPTH`].
+    fn nest(&mut self, e: &Event, range: &Range<usize>) {
+        match e {
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let (change, peak) = html_depth_change(h);
+                if self.depth.saturating_add_signed(peak) > MAX_DEPTH {
+                    self.report_depth(range);
+                }
+                self.depth = self.depth.saturating_add_signed(change);
+            }
+            _ => return,
+        }
+        if self.depth > MAX_DEPTH {
+            self.report_depth(range);
+        }
+    }
+
+    fn report_depth(&mut self, range: &Range<usize>) {
+        if !self.too_deep {
+            self.too_deep = true;
+            self.diagnostics.push(
+                Diagnostic::error(self.src.shown, format!("lists, quotes or HTML elements are nested more than {MAX_DEPTH} levels deep here"))
+                    .at(self.src.text, self.span(range))
+                    .help("flatten the structure: pages need a few levels at most (deep nesting is usually pasted or generated text)"),
+            );
         }
     }
 
@@ -335,6 +411,7 @@ impl<'a> Pass<'a> {
     }
 
     fn event(&mut self, e: Event<'a>, range: Range<usize>) -> Vec<Event<'a>> {
+        self.nest(&e, &range);
         if let Some(held) = self.held.take() {
             return self.held_event(held, e);
         }
@@ -773,6 +850,51 @@ mod tests {
             offset: 0,
         };
         Markdown::new().render(&src, links)
+    }
+
+    #[test]
+    fn html_depth_counts_elements_that_stay_open() {
+        assert_eq!(html_depth_change("<div><span>a</span>"), (1, 2));
+        assert_eq!(html_depth_change("</div></section>"), (-2, 0));
+        assert_eq!(
+            html_depth_change("<br><img src=x><hr/><x-y/><!-- <div> -->"),
+            (1, 1)
+        );
+        assert_eq!(html_depth_change("<ul><li>a<li>b<p>c</ul>"), (0, 1));
+        assert_eq!(html_depth_change("a < b and c<3"), (0, 0));
+        assert_eq!(
+            html_depth_change(&"<div>".repeat(500).repeat(2)),
+            (1000, 1000)
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_without_html() {
+        let deep = |md: &str| {
+            let r = render(md, &LinkTargets::default());
+            let errors: Vec<String> = r.diagnostics.iter().map(|d| d.to_string()).collect();
+            (r.html.is_empty(), errors)
+        };
+        let (empty, errors) = deep(&format!("{} deep\n", ">".repeat(10_000)));
+        assert!(empty);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("content/a.md:1:101: error: lists, quotes or HTML elements are nested more than 100 levels deep here\n"), "{}", errors[0]);
+        assert_eq!(deep(&format!("{}x\n", "- ".repeat(10_000))).1.len(), 1);
+        let raw = format!(
+            "<span>x</span>\n\n{}x{}\n",
+            "<div>".repeat(40_000),
+            "</div>".repeat(40_000)
+        );
+        let (empty, errors) = deep(&raw);
+        assert!(
+            empty && errors[0].contains(":3:1: error: lists, quotes"),
+            "{errors:?}"
+        );
+        // Ninety levels are fine, and so are many elements side by side.
+        assert!(deep(&format!("{} ok\n", ">".repeat(90))).1.is_empty());
+        let wide = format!("<span>x</span>\n\n{}\n", "<div>x</div>".repeat(50_000));
+        let (empty, errors) = deep(&wide);
+        assert!(!empty && errors.is_empty(), "{errors:?}");
     }
 
     #[test]

@@ -375,7 +375,10 @@ mod tests {
             .message
             .contains("no front matter"));
         for empty in ["", "\u{feff}", " \r\n\n"] {
-            assert_eq!(split("a.md", empty).unwrap_err().message, "the file is empty");
+            assert_eq!(
+                split("a.md", empty).unwrap_err().message,
+                "the file is empty"
+            );
         }
     }
 }
