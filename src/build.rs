@@ -154,7 +154,10 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     let (site, mut ds) = content::load(&opts.root, config, load);
     laps.lap("load content");
     let theme = match theme {
-        Ok(t) => Some(t),
+        Ok(t) => {
+            ds.extend(t.warnings.iter().cloned());
+            Some(t)
+        }
         Err(more) => {
             ds.extend(more.sorted().into_iter().cloned());
             None

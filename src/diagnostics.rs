@@ -105,6 +105,18 @@ fn window(line: &str, col: usize, width: usize) -> (String, usize, usize) {
     (shown, shown_col, width)
 }
 
+/// Text with control characters made visible (a file name or a value
+/// quoted in a message can hold any of them).
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(|c: char| c.is_ascii_control() && c != '\t' && c != '\n') {
+        text.chars()
+            .map(|c| if c == '\n' { c } else { visible(c) })
+            .collect()
+    } else {
+        text.into()
+    }
+}
+
 /// A control character as its Unicode symbol (NUL as `␀`); others unchanged.
 fn visible(c: char) -> char {
     match c {
@@ -260,7 +272,10 @@ impl Diagnostic {
                 writeln!(
                     f,
                     "{loc_s}{}:{}:{}:{loc_s:#} {kind_s}{kind}{kind_s:#}: {}",
-                    self.path, loc.line, loc.col, self.message
+                    self.path,
+                    loc.line,
+                    loc.col,
+                    shown(&self.message)
                 )?;
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
@@ -277,7 +292,8 @@ impl Diagnostic {
             None => writeln!(
                 f,
                 "{loc_s}{}:{loc_s:#} {kind_s}{kind}{kind_s:#}: {}",
-                self.path, self.message
+                shown(&self.path),
+                shown(&self.message)
             )?,
         }
         if let Some(help) = &self.help {

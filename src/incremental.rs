@@ -240,6 +240,7 @@ impl State {
         let mut laps = build::Laps::from_env();
         let mut ds = Diagnostics::new();
         ds.extend(self.walk_ds.iter().cloned());
+        ds.extend(self.theme.warnings.iter().cloned());
         let parsed = self
             .walked
             .markdown

@@ -400,7 +400,7 @@ impl<'a> Pass<'a> {
             self.too_deep = true;
             self.diagnostics.push(
                 Diagnostic::error(self.src.shown, format!("lists, quotes or HTML elements are nested more than {MAX_DEPTH} levels deep here"))
-                    .at(self.src.text, self.span(range))
+                    .at(self.src.text, self.span(&(range.start..range.start + 1)))
                     .help("flatten the structure: pages need a few levels at most (deep nesting is usually pasted or generated text)"),
             );
         }

@@ -27,6 +27,8 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Vec<u8>>,
     /// Each template's text and the path it came from, for error positions.
     pub sources: BTreeMap<String, TemplateSource>,
+    /// Warnings from loading, such as symbolic links that were skipped.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Where a template came from.
@@ -90,6 +92,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
             strings,
             static_files,
             sources,
+            warnings: ds.sorted().into_iter().cloned().collect(),
         }),
         _ => Err(ds),
     }
