@@ -51,19 +51,38 @@ impl Theme {
             .get(template)
             .map_or_else(|| format!("templates/{template}"), |s| s.shown.clone());
         let Some(var) = undefined_variable(cause) else {
-            return Diagnostic::error(shown, format!("template error: {cause}"));
+            return self.locate(
+                template,
+                quoted_name(cause),
+                Diagnostic::error(shown, format!("template error: {cause}")),
+            );
         };
         let message = format!("the template uses `{var}`, which is not defined here");
         let help = format!("check the spelling; for a value that may be missing write {{% if {var} %}}…{{% endif %}} or {{{{ {var} | default(value=\"\") }}}}");
+        self.locate(
+            template,
+            Some(var),
+            Diagnostic::error(shown, message).help(help),
+        )
+    }
+
+    /// Points `d` at the first place `name` is written, in `template` or
+    /// else in any template (tera names the template that was rendered, not
+    /// the one, such as a macro file, where the problem is).
+    fn locate(&self, template: &str, name: Option<&str>, d: Diagnostic) -> Diagnostic {
         let preferred = self.sources.get(template).into_iter();
-        let found = preferred
-            .chain(self.sources.values())
-            .find_map(|s| s.text.find(var).map(|i| (s, i)));
+        let found = name.filter(|n| !n.is_empty()).and_then(|name| {
+            preferred
+                .chain(self.sources.values())
+                .find_map(|s| s.text.find(name).map(|i| (s, i..i + name.len())))
+        });
         match found {
-            Some((src, i)) => Diagnostic::error(&src.shown, message)
-                .at(&src.text, i..i + var.len())
-                .help(help),
-            None => Diagnostic::error(shown, message).help(help),
+            Some((src, span)) => Diagnostic {
+                path: src.shown.clone(),
+                ..d
+            }
+            .at(&src.text, span),
+            None => d,
         }
     }
 }
@@ -71,7 +90,18 @@ impl Theme {
 /// The variable named in tera's "Variable `x` not found" message.
 fn undefined_variable(cause: &str) -> Option<&str> {
     let rest = cause.split_once("Variable `")?.1;
-    rest.split_once('`').map(|(v, _)| v)
+    let (var, after) = rest.split_once('`')?;
+    after.trim_start().starts_with("not found").then_some(var)
+}
+
+/// The first name quoted in a tera message: `Filter 'x' not found`,
+/// ``Variable `x` was used…``, `Template '[x]' not found`.
+fn quoted_name(cause: &str) -> Option<&str> {
+    let start = cause.find(['\'', '`'])?;
+    let quote = cause[start..].chars().next()?;
+    let rest = &cause[start + 1..];
+    let name = rest.split_once(quote)?.0;
+    Some(name.trim_start_matches('[').trim_end_matches(']'))
 }
 
 /// Loads the theme for a site, applying the site's overrides.
@@ -79,11 +109,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     let mut ds = Diagnostics::new();
     let policy = ReadPolicy::new(root, &config.build);
     let sources = collect_templates(root, &policy, &mut ds);
-    let templates = sources
-        .iter()
-        .map(|(name, s)| (name.clone(), s.text.clone()))
-        .collect();
-    let tera = compile(templates, &mut ds);
+    let tera = compile(&sources, &mut ds);
     let strings = load_strings(root, &config.language, &mut ds);
     let static_files = collect_static(root, &policy, &mut ds);
     match tera {
@@ -166,17 +192,70 @@ fn read_site_dir(
     out
 }
 
-fn compile(templates: BTreeMap<String, String>, ds: &mut Diagnostics) -> Option<Tera> {
+fn compile(sources: &BTreeMap<String, TemplateSource>, ds: &mut Diagnostics) -> Option<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(crate::markdown::escape);
-    let raw: Vec<(String, String)> = templates.into_iter().collect();
+    let raw = sources
+        .iter()
+        .map(|(name, s)| (name.clone(), s.text.clone()));
     match tera.add_raw_templates(raw) {
         Ok(()) => Some(tera),
         Err(e) => {
-            ds.push(Diagnostic::error("templates", error_chain(&e)));
+            ds.push(compile_error(&error_chain(&e), sources));
             None
         }
+    }
+}
+
+/// A template that does not parse, pointed at where tera stopped:
+/// its message reads "Failed to parse 'page.html': --> 5:1 | … = what".
+fn compile_error(chain: &str, sources: &BTreeMap<String, TemplateSource>) -> Diagnostic {
+    let located = (|| {
+        let name = chain.split_once("Failed to parse '")?.1.split_once('\'')?.0;
+        let src = sources.get(name)?;
+        let (line, col) = chain
+            .split_once("--> ")?
+            .1
+            .split_once(char::is_whitespace)?
+            .0
+            .split_once(':')?;
+        let (line, col): (usize, usize) = (line.parse().ok()?, col.parse().ok()?);
+        let what = chain.rsplit_once("= ")?.1.trim();
+        let start = src
+            .text
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum::<usize>();
+        let at = src.text[start..]
+            .char_indices()
+            .nth(col - 1)
+            .map_or(src.text.len(), |(i, _)| start + i);
+        Some(
+            Diagnostic::error(&src.shown, format!("the template cannot be read: {what}"))
+                .at(&src.text, at..at + 1)
+                .help("check the tags near here: each {% if %}, {% for %} and {% block %} needs its end tag, and each {{ a matching }}"),
+        )
+    })();
+    located.unwrap_or_else(|| inheritance_error(chain, sources))
+}
+
+/// Other errors from loading templates, such as "Template 'page.html' is
+/// inheriting from 'nobase.html', which doesn't exist": shown in the first
+/// template named, at the second name.
+fn inheritance_error(chain: &str, sources: &BTreeMap<String, TemplateSource>) -> Diagnostic {
+    let names: Vec<&str> = chain.split('\'').skip(1).step_by(2).collect();
+    let Some(src) = names.first().and_then(|n| sources.get(*n)) else {
+        return Diagnostic::error("templates", chain.to_string());
+    };
+    let d = Diagnostic::error(&src.shown, chain.to_string());
+    let at = names
+        .get(1)
+        .and_then(|other| src.text.find(other).map(|i| i..i + other.len()));
+    match at {
+        Some(span) => d.at(&src.text, span),
+        None => d,
     }
 }
 
