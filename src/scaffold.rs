@@ -152,6 +152,9 @@ pub fn new_content(opts: &NewOptions) -> Result<PathBuf> {
     if slug.is_empty() {
         bail!("the title must contain letters or digits");
     }
+    if crate::portable::reserved_on_windows(&slug) {
+        bail!("the title would make the file name \"{slug}\", which Windows reserves for devices; add a word to the title");
+    }
     let section = match opts.section {
         Some(s) => clean_section(s)?,
         None => opts.kind.default_section()?.to_string(),
@@ -912,6 +915,13 @@ mod tests {
         for title in ["", "   ", "?!", "—"] {
             let err = new_content(&opts(dir.path(), NewKind::Page, title)).unwrap_err();
             assert_eq!(err.to_string(), "the title must contain letters or digits");
+        }
+        for title in ["CON", "Aux", "com1"] {
+            let err = new_content(&opts(dir.path(), NewKind::CaseStudy, title)).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("the title would make the file name \"{}\", which Windows reserves for devices; add a word to the title", title.to_lowercase())
+            );
         }
         assert!(!dir.path().join("content").exists());
     }
