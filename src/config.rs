@@ -262,14 +262,18 @@ impl Config {
     /// Reads and validates `site.toml` from the site root.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join("site.toml");
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let one = |d: Diagnostic| {
             let mut ds = Diagnostics::new();
-            ds.push(
+            ds.push(d);
+            ds
+        };
+        let bytes = std::fs::read(&path).map_err(|e| {
+            one(
                 Diagnostic::error("site.toml", format!("cannot read {}: {e}", path.display()))
                     .help("run freda in a site folder, or create one with `freda init DIR`"),
-            );
-            ds
+            )
         })?;
+        let text = crate::content::walk::decode("site.toml", bytes).map_err(one)?;
         Config::parse(&text)
     }
 

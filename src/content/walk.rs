@@ -274,7 +274,7 @@ fn megabytes(bytes: u64) -> String {
 
 /// Checks that a file is UTF-8 without NUL characters, pointing at the first
 /// bad byte if not.
-fn decode(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub(crate) fn decode(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         // The lossy text equals the file up to `valid`, then shows U+FFFD (3 bytes) for the bad byte.
