@@ -335,6 +335,10 @@ impl<'a> Pass<'a> {
     }
 
     fn event(&mut self, e: Event<'a>, range: Range<usize>) -> Vec<Event<'a>> {
+        // Before anything is held back: raw HTML inside a heading must mark the page for the sanitiser too.
+        if let Event::Html(h) | Event::InlineHtml(h) = &e {
+            self.raw(h, &range);
+        }
         if let Some(held) = self.held.take() {
             return self.held_event(held, e);
         }
@@ -414,10 +418,6 @@ impl<'a> Pass<'a> {
                 vec![Event::Html(callout_open(kind).into())]
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => vec![Event::Html("</div>\n".into())],
-            Event::Html(ref h) | Event::InlineHtml(ref h) => {
-                self.raw(h, &range);
-                vec![e]
-            }
             Event::Text(ref t) | Event::Code(ref t) => {
                 self.add_text(t);
                 if let Some((_, _, text)) = &mut self.link {
@@ -925,6 +925,28 @@ mod tests {
         assert!(!r.html.contains("onclick"));
         assert!(r.html.contains("<b>bold</b>"));
         assert_eq!(r.diagnostics.len(), 1);
+    }
+
+    fn warnings(r: &Rendered) -> String {
+        let mut ds = crate::diagnostics::Diagnostics::new();
+        ds.extend(r.diagnostics.iter().cloned());
+        ds.render()
+    }
+
+    #[test]
+    fn raw_html_in_headings_is_sanitised() {
+        let r = render(
+            "## Heading <script>alert(1)</script> <img src=x onerror=alert(2)>\n",
+            &LinkTargets::default(),
+        );
+        assert_eq!(
+            &*r.html,
+            "<h2 id=\"heading-alert-1\">Heading  <img src=\"x\"></h2>\n"
+        );
+        assert_eq!(
+            warnings(&r).lines().next(),
+            Some("content/a.md:1:12: warning: raw HTML `<script>` was removed")
+        );
     }
 
     #[test]
