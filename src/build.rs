@@ -166,9 +166,10 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
         ds.push(d);
     }
     laps.lap("load theme");
+    let markdown = Markdown::with_policy(site.config.sanitize.policy());
     ds.extend(render::render_markdown(
         &mut site,
-        &Markdown::new(),
+        &markdown,
         !opts.check_only,
     ));
     laps.lap("markdown");

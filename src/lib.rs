@@ -18,6 +18,7 @@ pub mod output;
 pub mod readability;
 pub mod relative;
 pub mod render;
+pub mod sanitize;
 pub mod scaffold;
 pub mod search;
 #[cfg(feature = "serve")]

@@ -171,7 +171,11 @@ fn page_markdown(page: &Page, md: &Markdown, links: &LinkTargets, page_html: boo
         .map(|list| {
             list.iter()
                 .map(|item| {
-                    let (html, more) = md.render_inline(item, &src, links);
+                    let item_src = SourceRef {
+                        offset: front_matter_offset(page, item),
+                        ..src
+                    };
+                    let (html, more) = md.render_inline(item, &item_src, links);
                     r.diagnostics.extend(more);
                     html
                 })
@@ -179,6 +183,15 @@ fn page_markdown(page: &Page, md: &Markdown, links: &LinkTargets, page_html: boo
         })
         .collect();
     PageMarkdown { r, lists }
+}
+
+/// Where a list item of the front matter is written, for its problems'
+/// positions: the first place its text appears as written, or the start of
+/// the body when it is written with escapes.
+fn front_matter_offset(page: &Page, item: &str) -> usize {
+    page.text[..page.body_offset.min(page.text.len())]
+        .find(item)
+        .unwrap_or(page.body_offset)
 }
 
 fn section_markdown(section: &Section, md: &Markdown, links: &LinkTargets) -> PageMarkdown {
