@@ -11,6 +11,7 @@ pub mod content;
 pub mod diagnostics;
 #[cfg(feature = "external-links")]
 pub mod external;
+pub mod headers;
 pub mod incremental;
 pub mod lint;
 pub mod markdown;

@@ -388,6 +388,9 @@ pub fn render_site_from(
     files.push(sitemap(site));
     files.push(robots(site));
     files.push(brand_css(site));
+    files.extend(crate::headers::files(&site.base_path, |p| {
+        theme.static_files.contains_key(p)
+    }));
     files.extend(theme.static_files.iter().map(|(p, b)| OutputFile {
         path: p.clone(),
         contents: b.clone(),
@@ -857,6 +860,7 @@ fn site_view(site: &Site) -> Value {
         "base_url": c.base_url, "base_path": site.base_path, "origin": origin(&c.base_url),
         "organisation": c.branding.organisation, "logo": logo, "primary_colour": c.branding.primary_colour,
         "nav": nav, "footer": footer, "taxonomies": taxonomies, "extra": c.extra,
+        "csp": crate::headers::CSP,
     })
 }
 
