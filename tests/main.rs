@@ -11,3 +11,4 @@ mod invalid;
 #[cfg(feature = "serve")]
 mod serve;
 mod sites;
+mod xss;
