@@ -169,9 +169,10 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     if let Some(d) = missing_logo(&opts.root, &site.config, &theme) {
         ds.push(d);
     }
+    let markdown = Markdown::with_policy(site.config.sanitize.policy());
     ds.extend(render::render_markdown(
         &mut site,
-        &Markdown::new(),
+        &markdown,
         !opts.check_only,
     ));
     laps.lap("markdown");

@@ -34,6 +34,9 @@ pub struct Config {
     /// Options for `freda check`.
     #[serde(default)]
     pub check: CheckConfig,
+    /// Additions to the raw-HTML allowlist and to the URL schemes of links.
+    #[serde(default)]
+    pub sanitize: crate::sanitize::SanitizeConfig,
     /// Controlled vocabularies, in the order they are shown.
     #[serde(default)]
     pub taxonomies: IndexMap<String, TaxonomyConfig>,
@@ -324,6 +327,7 @@ impl Config {
                 .help("write a colour as \"#rrggbb\", e.g. primary_colour = \"#005eb8\""),
             );
         }
+        self.sanitize.validate(text, ds);
         for (name, tax) in &self.taxonomies {
             if crate::content::slugify(name) != *name {
                 ds.push(

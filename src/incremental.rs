@@ -108,7 +108,11 @@ impl Incremental {
         if full {
             // Until a full load succeeds, every build is a full load.
             self.state = None;
-            self.state = Some(self.load()?);
+            let state = self.load()?;
+            // The markdown cache starts empty on a full load, so no result
+            // rendered with the old `[sanitize]` additions is reused.
+            self.md.set_policy(state.config.sanitize.policy());
+            self.state = Some(state);
         } else if let Some(state) = self.state.as_mut() {
             state.update(&self.opts, changed)?;
         }

@@ -11,6 +11,7 @@ pub mod content;
 pub mod diagnostics;
 #[cfg(feature = "external-links")]
 pub mod external;
+pub mod headers;
 pub mod incremental;
 pub mod lint;
 pub mod markdown;
@@ -19,6 +20,7 @@ pub mod portable;
 pub mod readability;
 pub mod relative;
 pub mod render;
+pub mod sanitize;
 pub mod scaffold;
 pub mod search;
 #[cfg(feature = "serve")]

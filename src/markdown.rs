@@ -21,6 +21,7 @@ use crate::content::page::TocEntry;
 use crate::content::slugify;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::lint;
+use crate::sanitize::Policy;
 
 /// Where internal `@/` links may point: source path (relative to `content/`) to URL.
 #[derive(Debug, Default, Clone)]
@@ -39,7 +40,7 @@ pub struct LinkTargets {
 /// The shared, read-only tools of the markdown stage: made once per build.
 pub struct Markdown {
     syntaxes: OnceLock<SyntaxSet>,
-    sanitizer: ammonia::Builder<'static>,
+    policy: Policy,
 }
 
 /// The file a piece of Markdown comes from, for error positions.
@@ -104,20 +105,27 @@ impl Default for Markdown {
 }
 
 impl Markdown {
-    /// Sets up the sanitiser; syntaxes load on first use.
+    /// The tools with ammonia's allowlist and no additions; syntaxes load on first use.
     pub fn new() -> Markdown {
-        let mut sanitizer = ammonia::Builder::default();
-        sanitizer
-            .add_generic_attributes(["class", "id"])
-            .add_tags(["input"])
-            .add_tag_attributes("div", ["tabindex"])
-            .add_tag_attributes("pre", ["tabindex", "data-lang"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .link_rel(None);
+        Markdown::with_policy(Policy::default())
+    }
+
+    /// The tools with a site's additions to the allowlist (`[sanitize]`).
+    pub fn with_policy(policy: Policy) -> Markdown {
         Markdown {
             syntaxes: OnceLock::new(),
-            sanitizer,
+            policy,
         }
+    }
+
+    /// Changes the allowlist additions, keeping the loaded syntaxes.
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.policy = policy;
+    }
+
+    /// The allowlist additions in use.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// Renders a page body.
@@ -153,7 +161,7 @@ impl Markdown {
         }
         pass.finish_text();
         if want_html && pass.raw_html && !pass.too_deep {
-            html = self.sanitizer.clean(&html).to_string();
+            html = self.policy.builder().clean(&html).to_string();
         }
         Rendered {
             html: html.into(),
@@ -173,6 +181,8 @@ impl Markdown {
     }
 
     /// Renders a one-line Markdown string (a list item in front matter) without the wrapping `<p>`.
+    /// Problems point into the string when `src.offset` is where it is
+    /// written in the file, and at `src.offset` otherwise.
     pub fn render_inline(
         &self,
         md: &str,
@@ -181,8 +191,13 @@ impl Markdown {
     ) -> (String, Vec<Diagnostic>) {
         let mut pass = Pass::new(self, src, links);
         pass.lint = false;
+        let located = src
+            .text
+            .get(src.offset..)
+            .is_some_and(|t| t.starts_with(md));
         let events: Vec<Event> = Parser::new_ext(md, options())
-            .flat_map(|e| pass.event(e, 0..0))
+            .into_offset_iter()
+            .flat_map(|(e, range)| pass.event(e, if located { range } else { 0..0 }))
             .filter(|e| {
                 !matches!(
                     e,
@@ -193,7 +208,7 @@ impl Markdown {
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         let html = if pass.raw_html {
-            self.sanitizer.clean(&html).to_string()
+            self.policy.builder().clean(&html).to_string()
         } else {
             html
         };
@@ -297,6 +312,8 @@ struct Pass<'a> {
     sections: Vec<TextSection>,
     /// The link being read: where it is, where it goes and its text so far.
     link: Option<(Range<usize>, String, String)>,
+    /// The link being read was removed (its URL's scheme is refused): its end goes too.
+    link_refused: bool,
     /// The table header being read: where it is and its text so far.
     table_head: Option<(Range<usize>, String)>,
     /// Level of the last heading; the page title counts as level 1.
@@ -340,6 +357,8 @@ enum Held<'a> {
         dest: String,
         alt: String,
         events: Vec<Event<'a>>,
+        /// The URL's scheme is refused: only the alt text is written.
+        refused: bool,
     },
     Code {
         lang: String,
@@ -361,6 +380,7 @@ impl<'a> Pass<'a> {
             words: 0,
             sections: vec![TextSection::default()],
             link: None,
+            link_refused: false,
             table_head: None,
             last_level: 1,
             lint: true,
@@ -412,6 +432,10 @@ impl<'a> Pass<'a> {
 
     fn event(&mut self, e: Event<'a>, range: Range<usize>) -> Vec<Event<'a>> {
         self.nest(&e, &range);
+        // Before anything is held back: raw HTML inside a heading must mark the page for the sanitiser too.
+        if let Event::Html(h) | Event::InlineHtml(h) = &e {
+            self.raw(h, &range);
+        }
         if let Some(held) = self.held.take() {
             return self.held_event(held, e);
         }
@@ -436,7 +460,12 @@ impl<'a> Pass<'a> {
                 id,
             }) => {
                 let written = dest_url.to_string();
-                let dest = self.resolve(dest_url, &range);
+                let refused = self.refused(&dest_url, "image from", "its alt text is kept", &range);
+                let dest = if refused {
+                    dest_url
+                } else {
+                    self.resolve(dest_url, &range)
+                };
                 let start = Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -448,6 +477,7 @@ impl<'a> Pass<'a> {
                     dest: written,
                     alt: String::new(),
                     events: vec![start],
+                    refused,
                 });
                 vec![]
             }
@@ -470,6 +500,10 @@ impl<'a> Pass<'a> {
                 title,
                 id,
             }) => {
+                if self.refused(&dest_url, "link to", "its text is kept", &range) {
+                    self.link_refused = true;
+                    return vec![];
+                }
                 self.link = Some((range.clone(), dest_url.to_string(), String::new()));
                 let dest = self.resolve(dest_url, &range);
                 vec![Event::Start(Tag::Link {
@@ -491,10 +525,6 @@ impl<'a> Pass<'a> {
                 vec![Event::Html(callout_open(kind).into())]
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => vec![Event::Html("</div>\n".into())],
-            Event::Html(ref h) | Event::InlineHtml(ref h) => {
-                self.raw(h, &range);
-                vec![e]
-            }
             Event::Text(ref t) | Event::Code(ref t) => {
                 self.add_text(t);
                 if let Some((_, _, text)) = &mut self.link {
@@ -514,6 +544,10 @@ impl<'a> Pass<'a> {
                     self.lint(lint::table_header(&text), &range);
                 }
                 vec![e]
+            }
+            Event::End(TagEnd::Link) if self.link_refused => {
+                self.link_refused = false;
+                vec![]
             }
             Event::End(TagEnd::Link) => {
                 if let Some((range, dest, text)) = self.link.take() {
@@ -581,10 +615,17 @@ impl<'a> Pass<'a> {
             }
             (
                 Held::Image {
+                    refused: true, alt, ..
+                },
+                Event::End(TagEnd::Image),
+            ) => vec![Event::Text(alt.into())],
+            (
+                Held::Image {
                     range,
                     dest,
                     alt,
                     mut events,
+                    ..
                 },
                 Event::End(TagEnd::Image),
             ) => {
@@ -605,6 +646,7 @@ impl<'a> Pass<'a> {
                     dest,
                     mut alt,
                     mut events,
+                    refused,
                 },
                 e,
             ) => {
@@ -617,6 +659,7 @@ impl<'a> Pass<'a> {
                     dest,
                     alt,
                     events,
+                    refused,
                 });
                 vec![]
             }
@@ -718,6 +761,24 @@ impl<'a> Pass<'a> {
                 );
             }
         }
+    }
+
+    /// Whether `dest` uses a URL scheme that content may not link to; if so,
+    /// warns that the link (`what` = "link to") or image was removed.
+    fn refused(&mut self, dest: &str, what: &str, kept: &str, range: &Range<usize>) -> bool {
+        let Some(scheme) = self.md.policy.refused_scheme(dest) else {
+            return false;
+        };
+        let help = crate::sanitize::removal_help(&scheme, kept);
+        self.diagnostics.push(
+            Diagnostic::warning(
+                self.src.shown,
+                format!("{what} a `{scheme}:` URL was removed"),
+            )
+            .at(self.src.text, self.span(range))
+            .help(help),
+        );
+        true
     }
 
     fn resolve(&mut self, dest: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
@@ -1047,6 +1108,153 @@ mod tests {
         assert!(!r.html.contains("onclick"));
         assert!(r.html.contains("<b>bold</b>"));
         assert_eq!(r.diagnostics.len(), 1);
+    }
+
+    fn warnings(r: &Rendered) -> String {
+        let mut ds = crate::diagnostics::Diagnostics::new();
+        ds.extend(r.diagnostics.iter().cloned());
+        ds.render()
+    }
+
+    #[test]
+    fn links_with_unsafe_schemes_lose_their_url_and_warn() {
+        let r = render(
+            "[click](javascript:alert(5)) [x](JaVaScRiPt:alert(1)) [r][bad] <javascript:alert(3)>\n\n[v](vbscript:msgbox(1)) [d](data:text/html;base64,PHNjcmlwdD4=) [t](java&#09;script:alert(4)) [e](&#106;avascript:alert(6)) [s]( \u{1}javascript:alert(8))\n\n[bad]: javascript:alert(7)\n",
+            &LinkTargets::default(),
+        );
+        assert_eq!(
+            &*r.html,
+            "<p>click x r javascript:alert(3)</p>\n<p>v d t e [s]( \u{1}javascript:alert(8))</p>\n"
+        );
+        assert!(r.outbound.is_empty(), "{:?}", r.outbound);
+        let text = warnings(&r);
+        assert!(text.starts_with("content/a.md:1:1: warning: link to a `javascript:` URL was removed\n 1 | [click](javascript:alert(5))"), "{text}");
+        assert!(text.contains("  help: javascript:, vbscript: and data: URLs can run code or hide what they show, so freda never writes them; its text is kept\n"), "{text}");
+        for at in [
+            "1:30: warning: link to a `javascript:`",
+            "1:55: warning: link to a `javascript:`",
+            "1:64: warning: link to a `javascript:`",
+            "3:1: warning: link to a `vbscript:`",
+            "3:25: warning: link to a `data:`",
+            "3:65: warning: link to a `javascript:`",
+            "3:95: warning: link to a `javascript:`",
+        ] {
+            assert!(
+                text.contains(&format!("content/a.md:{at} URL was removed\n")),
+                "{at}: {text}"
+            );
+        }
+        assert_eq!(r.diagnostics.len(), 8, "{text}");
+    }
+
+    #[test]
+    fn images_with_unsafe_schemes_become_their_alt_text() {
+        let r = render(
+            "![A ward](javascript:alert(1)) ![](data:image/svg+xml;base64,PHN2Zz4=) [![Poster](/p.png)](javascript:alert(2))\n",
+            &LinkTargets::default(),
+        );
+        assert_eq!(
+            &*r.html,
+            "<p>A ward  <img src=\"/p.png\" alt=\"Poster\" /></p>\n"
+        );
+        let text = warnings(&r);
+        assert!(
+            text.contains(
+                "content/a.md:1:1: warning: image from a `javascript:` URL was removed\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/a.md:1:32: warning: image from a `data:` URL was removed\n"),
+            "{text}"
+        );
+        assert!(text.contains("  help: javascript:, vbscript: and data: URLs can run code or hide what they show, so freda never writes them; its alt text is kept\n"), "{text}");
+        assert!(
+            text.contains("content/a.md:1:72: warning: link to a `javascript:` URL was removed\n"),
+            "{text}"
+        );
+        assert_eq!(r.diagnostics.len(), 3, "{text}");
+        assert_eq!(r.outbound.len(), 1);
+    }
+
+    #[test]
+    fn other_schemes_are_refused_unless_site_toml_allows_them() {
+        let md = "[files](ftp://files.example/a) [mail](mailto:a@b.org) [call](tel:+441234567890) [web](HTTPS://x.org/) [mail2](<a@b.org>)\n";
+        let r = render(md, &LinkTargets::default());
+        assert!(r.html.starts_with("<p>files <a href=\"mailto:a@b.org\">mail</a> <a href=\"tel:+441234567890\">call</a> <a href=\"HTTPS://x.org/\">web</a>"), "{}", r.html);
+        assert_eq!(warnings(&r).lines().last(), Some("  help: freda writes only http:, https:, mailto: and tel: URLs and links within the site; to allow ftp: URLs, add \"ftp\" to extra_url_schemes under [sanitize] in site.toml"));
+        let config: crate::sanitize::SanitizeConfig =
+            toml::from_str("extra_url_schemes = [\"ftp\"]").unwrap();
+        let src = SourceRef {
+            shown: "content/a.md",
+            text: md,
+            offset: 0,
+        };
+        let r = Markdown::with_policy(config.policy()).render(&src, &LinkTargets::default());
+        assert!(
+            r.html
+                .starts_with("<p><a href=\"ftp://files.example/a\">files</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn inline_list_items_point_at_their_place_in_the_front_matter() {
+        let text = "+++\ntitle = \"T\"\ndos = [\"Read [this](javascript:alert(1))\"]\n+++\nBody\n";
+        let item = "Read [this](javascript:alert(1))";
+        let src = SourceRef {
+            shown: "content/a.md",
+            text,
+            offset: text.find(item).unwrap(),
+        };
+        let (html, ds) = Markdown::new().render_inline(item, &src, &LinkTargets::default());
+        assert_eq!(html, "Read this");
+        let d = &ds[0];
+        assert_eq!(d.message, "link to a `javascript:` URL was removed");
+        let at = d.location.as_ref().unwrap();
+        assert_eq!((at.line, at.col), (3, 14));
+    }
+
+    #[test]
+    fn raw_html_keeps_only_allowed_url_schemes() {
+        let r = render(
+            "<a href=\"javascript:alert(1)\">a</a> <a href=\"ftp://x/\">b</a> <img src=\"data:image/png;base64,AA==\" alt=\"c\"> <a href=\"https://x.org/\">d</a>\n",
+            &LinkTargets::default(),
+        );
+        assert_eq!(
+            &*r.html,
+            "<p><a>a</a> <a>b</a> <img alt=\"c\"> <a href=\"https://x.org/\">d</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_in_headings_is_sanitised() {
+        let r = render(
+            "## Heading <script>alert(1)</script> <img src=x onerror=alert(2)>\n",
+            &LinkTargets::default(),
+        );
+        assert_eq!(
+            &*r.html,
+            "<h2 id=\"heading-alert-1\">Heading  <img src=\"x\"></h2>\n"
+        );
+        assert_eq!(
+            warnings(&r).lines().next(),
+            Some("content/a.md:1:12: warning: raw HTML `<script>` was removed")
+        );
+    }
+
+    #[test]
+    fn raw_html_inputs_become_disabled_check_boxes() {
+        let r = render(
+            "<input type=\"password\" name=\"p\"> <input type=\"image\" src=\"/x.png\"> <input type=\"checkbox\" checked>\n\n- [x] done\n",
+            &LinkTargets::default(),
+        );
+        assert_eq!(
+            &*r.html,
+            "<p><input type=\"checkbox\" disabled=\"\"> <input type=\"checkbox\" disabled=\"\"> <input type=\"checkbox\" checked=\"\" disabled=\"\"></p>\n<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\">\ndone</li>\n</ul>\n"
+        );
     }
 
     #[test]

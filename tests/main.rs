@@ -12,3 +12,4 @@ mod invalid;
 #[cfg(feature = "serve")]
 mod serve;
 mod sites;
+mod xss;

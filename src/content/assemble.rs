@@ -210,7 +210,7 @@ fn make_section(
     } else {
         url_for(&src, &raw, &site.base_path, parent_url, folder, ds)
     };
-    let meta = make_meta(&src, &mut raw, url, &site.config.language, false, ds);
+    let meta = make_meta(&src, &mut raw, url, &site.config, false, ds);
     let url_span = url_span(&src, &raw);
     if let Some((name, _)) = raw.taxonomies.first_key_value() {
         ds.push(
@@ -540,10 +540,11 @@ fn make_meta(
     src: &Source,
     raw: &mut RawFrontMatter,
     url: String,
-    lang: &str,
+    config: &Config,
     is_page: bool,
     ds: &mut Diagnostics,
 ) -> Meta {
+    let lang = config.language.as_str();
     let title = raw.title.take().unwrap_or_else(|| {
         ds.push(
             src.error_at(src.start_span(), "missing required field `title`")
@@ -589,9 +590,38 @@ fn make_meta(
     meta.translation_key = raw.translation_key.take();
     meta.aliases = raw.aliases.iter().map(|a| a.get_ref().clone()).collect();
     meta.weight = raw.weight.unwrap_or(0);
-    meta.source = raw.source.take();
+    meta.source = safe_source(src, raw.source.take(), config, ds);
     meta.extra = std::mem::take(&mut raw.extra);
     meta
+}
+
+/// `[source]` without a `url` whose scheme links may not use (see
+/// [`crate::sanitize`]): such a URL is dropped with a warning, and the
+/// source's title is shown without a link.
+fn safe_source(
+    src: &Source,
+    source: Option<super::frontmatter::Source>,
+    config: &Config,
+    ds: &mut Diagnostics,
+) -> Option<super::frontmatter::Source> {
+    let mut source = source?;
+    let refused = source.url.as_ref().and_then(|url| {
+        let scheme = config.sanitize.refused_scheme(url.get_ref())?;
+        Some((scheme, src.front_span(url)))
+    });
+    if let Some((scheme, span)) = refused {
+        let help = crate::sanitize::removal_help(&scheme, "the title is kept, without a link");
+        ds.push(
+            Diagnostic::warning(
+                &src.shown,
+                format!("source link to a `{scheme}:` URL was removed"),
+            )
+            .at(&src.parsed.text, span)
+            .help(help),
+        );
+        source.url = None;
+    }
+    Some(source)
 }
 
 fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Diagnostics) {
@@ -626,7 +656,7 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
         &stem,
         ds,
     );
-    let meta = make_meta(&src, &mut raw, url, &site.config.language, true, ds);
+    let meta = make_meta(&src, &mut raw, url, &site.config, true, ds);
     let url_span = url_span(&src, &raw);
     let terms = check_terms(&src, &raw, &site.config, ds);
     let mut kind = if complete {

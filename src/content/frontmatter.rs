@@ -190,7 +190,7 @@ pub struct Source {
     pub year: Option<i64>,
     /// Where to find it.
     #[serde(default)]
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
     /// Its licence, e.g. "Open Government Licence v3.0".
     #[serde(default)]
     pub licence: Option<String>,

@@ -171,7 +171,11 @@ fn page_markdown(page: &Page, md: &Markdown, links: &LinkTargets, page_html: boo
         .map(|list| {
             list.iter()
                 .map(|item| {
-                    let (html, more) = md.render_inline(item, &src, links);
+                    let item_src = SourceRef {
+                        offset: front_matter_offset(page, item),
+                        ..src
+                    };
+                    let (html, more) = md.render_inline(item, &item_src, links);
                     r.diagnostics.extend(more);
                     html
                 })
@@ -179,6 +183,15 @@ fn page_markdown(page: &Page, md: &Markdown, links: &LinkTargets, page_html: boo
         })
         .collect();
     PageMarkdown { r, lists }
+}
+
+/// Where a list item of the front matter is written, for its problems'
+/// positions: the first place its text appears as written, or the start of
+/// the body when it is written with escapes.
+fn front_matter_offset(page: &Page, item: &str) -> usize {
+    page.text[..page.body_offset.min(page.text.len())]
+        .find(item)
+        .unwrap_or(page.body_offset)
 }
 
 fn section_markdown(section: &Section, md: &Markdown, links: &LinkTargets) -> PageMarkdown {
@@ -375,6 +388,9 @@ pub fn render_site_from(
     files.push(sitemap(site));
     files.push(robots(site));
     files.push(brand_css(site));
+    files.extend(crate::headers::files(&site.base_path, |p| {
+        theme.static_files.contains_key(p)
+    }));
     files.extend(theme.static_files.iter().map(|(p, b)| OutputFile {
         path: p.clone(),
         contents: b.clone(),
@@ -844,6 +860,7 @@ fn site_view(site: &Site) -> Value {
         "base_url": c.base_url, "base_path": site.base_path, "origin": origin(&c.base_url),
         "organisation": c.branding.organisation, "logo": logo, "primary_colour": c.branding.primary_colour,
         "nav": nav, "footer": footer, "taxonomies": taxonomies, "extra": c.extra,
+        "csp": crate::headers::CSP,
     })
 }
 

@@ -217,12 +217,14 @@ fn unbuilt_page(base: &str, error: &str) -> String {
     };
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>The site could not be built</title>\n\
          <link rel=\"stylesheet\" href=\"{}{}live.css\">\n</head>\n<body class=\"freda-live-unbuilt\">\n<main>\n\
          <h1>The site could not be built</h1>\n\
          <p>Fix the problem below and save the file: this page reloads by itself.</p>\n\
          <pre tabindex=\"0\">{}</pre>\n</main>\n</body>\n</html>\n",
+        crate::headers::CSP,
         escape(base),
         http::RESERVED,
         escape(error)
@@ -266,5 +268,18 @@ mod tests {
             "a".repeat(wire::MAX_HEAD)
         );
         assert_eq!(read_head(&mut long.as_bytes()), None);
+    }
+
+    #[test]
+    fn the_unbuilt_page_carries_the_policy_and_escapes_the_error() {
+        let page = unbuilt_page("/", "content/a.md:1:1: error: <script>alert(1)</script>");
+        assert!(page.contains(&format!(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+            crate::headers::CSP
+        )));
+        assert!(
+            page.contains("error: &lt;script>alert(1)&lt;/script></pre>"),
+            "{page}"
+        );
     }
 }

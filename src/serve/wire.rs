@@ -66,14 +66,21 @@ pub struct Reply {
 
 impl Reply {
     /// A response with a body of type `content_type`, cached as `cache`.
+    /// Pages get the built site's security headers ([`crate::headers::FIELDS`]),
+    /// everything else `X-Content-Type-Options: nosniff`.
     pub fn new(status: u16, content_type: &str, cache: &str, body: Vec<u8>) -> Reply {
+        let mut headers = vec![
+            ("Content-Type", content_type.to_string()),
+            ("Cache-Control", cache.to_string()),
+        ];
+        if content_type.starts_with("text/html") {
+            headers.extend(crate::headers::FIELDS.map(|(name, value)| (name, value.to_string())));
+        } else {
+            headers.push(("X-Content-Type-Options", "nosniff".to_string()));
+        }
         Reply {
             status,
-            headers: vec![
-                ("Content-Type", content_type.to_string()),
-                ("Cache-Control", cache.to_string()),
-                ("X-Content-Type-Options", "nosniff".to_string()),
-            ],
+            headers,
             body,
         }
     }
@@ -193,6 +200,15 @@ mod tests {
             text,
             "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nCache-Control: no-cache\r\n\
              X-Content-Type-Options: nosniff\r\nLocation: /caf%C3%A9/\r\nContent-Length: 5\r\nConnection: close\r\n\r\ngone\n"
+        );
+        let page = Reply::new(200, "text/html; charset=utf-8", "no-cache", Vec::new());
+        let text = String::from_utf8(page.to_bytes(true, false)).unwrap();
+        assert!(
+            text.contains(&format!(
+                "\r\nContent-Security-Policy: {}\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: same-origin\r\n",
+                crate::headers::HEADER_CSP
+            )),
+            "{text}"
         );
         let head_only = String::from_utf8(reply.to_bytes(true, false)).unwrap();
         assert!(

@@ -2,10 +2,12 @@
 # Browser tests of the built starter site (called by tests/run; can be run on its own).
 # Installs what is missing (Debian's chromium, nginx, a Java runtime; the npm packages from package-lock.json),
 # builds the starter site for http://127.0.0.1:PORT/library/ (and once more with --relative, for the file://
-# checks), serves the first with nginx and runs run.mjs; then runs serve.mjs, which starts `freda serve` on a
-# copy of the starter site and checks live reload. Each script ends with "N passed, N failed"; the last line
-# of this one is their sum, in the same form. Exits non-zero when either script failed.
+# checks), serves the first with nginx and runs run.mjs; then builds the XSS fixture (tests/sites/xss), serves it
+# with a second nginx server and runs xss.mjs; then runs serve.mjs, which starts `freda serve` on a copy of the
+# starter site and checks live reload. Each script ends with "N passed, N failed"; the last line of this one is
+# their sum, in the same form. Exits non-zero when any script failed.
 #   BROWSER_TESTS_TIMEOUT  overall limit for run.mjs in seconds (default 900)
+#   XSS_TESTS_TIMEOUT      overall limit for xss.mjs in seconds (default 300)
 #   SERVE_TESTS_TIMEOUT    overall limit for serve.mjs in seconds (default 300)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,7 +38,12 @@ if [ ! -d "$here/node_modules" ] || [ "$here/package-lock.json" -nt "$here/node_
 fi
 
 # (c) A free loopback port, and the starter site built for it under /library/.
-port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+port="$(free_port)"
+xss_port="$(free_port)"
+while [ "$xss_port" = "$port" ]; do xss_port="$(free_port)"; done
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/freda-browser.XXXXXX")"
 nginx_pid=""
 cleanup() {
@@ -57,10 +64,20 @@ cargo run --locked --quiet -- build --base-url "$base" --output "$tmp/public"
 # The same site with relative links, for the file:// checks of search (opened from disk, never served).
 say "building the starter site with --relative into $tmp/relative"
 cargo run --locked --quiet -- build --relative --output "$tmp/relative"
+# The XSS fixture, for xss.mjs: it builds with many warnings (every removed link), kept in a log.
+freda_bin="${CARGO_TARGET_DIR:-$repo/target}/debug/freda"
+xss_base="http://127.0.0.1:${xss_port}/xss/"
+say "building the XSS fixture for $xss_base (and with --relative); warnings in $tmp/xss-build.log"
+"$freda_bin" --root "$repo/tests/sites/xss" build --base-url "$xss_base" --output "$tmp/xss" 2> "$tmp/xss-build.log" \
+  || { cat "$tmp/xss-build.log" >&2; exit 1; }
+"$freda_bin" --root "$repo/tests/sites/xss" build --relative --output "$tmp/xss-relative" 2>> "$tmp/xss-build.log" \
+  || { cat "$tmp/xss-build.log" >&2; exit 1; }
+tail -n 1 "$tmp/xss-build.log"
 
 # (d) nginx, from the template, in the foreground of a background job (daemon off), stopped by the trap.
 mkdir -p "$tmp/nginx"
 sed -e "s|@PORT@|${port}|g" -e "s|@ROOT@|${tmp}/public|g" -e "s|@PREFIX@|${tmp}/nginx|g" \
+  -e "s|@XSS_PORT@|${xss_port}|g" -e "s|@XSS_ROOT@|${tmp}/xss|g" \
   "$here/nginx.conf" > "$tmp/nginx/nginx.conf"
 "$nginx_bin" -t -q -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log"
 "$nginx_bin" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
@@ -113,10 +130,15 @@ TMPDIR="$tmp/tmp" run_checks run.mjs "$limit" \
   node "$here/run.mjs" --base "$base" --public "$tmp/public" --relative-dir "$tmp/relative" \
     --access-log "$tmp/nginx/access.log" --timeout "$limit"
 
-# (f) freda serve: live reload in the browser, on the debug binary that `cargo run` above built.
+# (f) The XSS fixture: no payload may run or even be blocked by the policy.
+say "XSS payloads (xss.mjs)"
+xss_limit="${XSS_TESTS_TIMEOUT:-300}"
+TMPDIR="$tmp/tmp" run_checks xss.mjs "$xss_limit" \
+  node "$here/xss.mjs" --base "$xss_base" --public "$tmp/xss" --relative-dir "$tmp/xss-relative" --timeout "$xss_limit"
+
+# (g) freda serve: live reload in the browser, on the debug binary that `cargo run` above built.
 say "freda serve: live reload (serve.mjs)"
 serve_limit="${SERVE_TESTS_TIMEOUT:-300}"
-freda_bin="${CARGO_TARGET_DIR:-$repo/target}/debug/freda"
 TMPDIR="$tmp/tmp" run_checks serve.mjs "$serve_limit" \
   node "$here/serve.mjs" --freda "$freda_bin" --timeout "$serve_limit"
 
