@@ -8,7 +8,7 @@
 // opened twice in headless Chromium while dialogs, console errors and uncaught errors are recorded:
 //   xss-removed  with the Content-Security-Policy bypassed (Playwright's bypassCSP), so a payload that survived
 //                the build would run and open a dialog: each page is loaded, every element is hovered
-//                (mouseover, mouseenter), focused and blurred, every visible link and image is clicked
+//                (mouseover, mouseenter), focused and blurred, every link and image (hidden ones too) is clicked
 //                (navigations away are stopped), and the page is given time for timers, refreshes and autofocus;
 //   xss-csp      as served (the <meta> policy and nginx's headers): the same again, and no CSP violation may be
 //                reported either, so nothing is merely blocked by the policy: a blocked payload is a failure too;
@@ -148,7 +148,7 @@ function problems(seen) {
 }
 
 /**
- * Hovers, focuses and blurs every element, then clicks every visible link, image and button, in the page itself.
+ * Hovers, focuses and blurs every element, then clicks every link, image and button (hidden ones too), in the page itself.
  * Links to pages (http, https, file, mailto, tel, as the browser reads their href) are not followed and forms are
  * not sent: a navigation would cancel a javascript: URL clicked before it. Any other link is followed, and given a
  * moment to run.
@@ -162,9 +162,8 @@ async function poke() {
     if (typeof el.focus === 'function') el.focus();
     if (typeof el.blur === 'function') el.blur();
   }
-  // Only what a visitor can see can be clicked (search.js's hidden "more" button throws before a search).
-  const clickable = [...document.querySelectorAll('a, area, img, button, input, summary, [tabindex]')]
-    .filter((el) => el.checkVisibility());
+  // Hidden ones too: a payload may hide itself, and the theme's own hidden controls must not throw either.
+  const clickable = [...document.querySelectorAll('a, area, img, button, input, summary, [tabindex]')];
   const stay = (e) => {
     const a = e.target.closest && e.target.closest('a[href], area[href]');
     if (a && ['http:', 'https:', 'file:', 'mailto:', 'tel:'].includes(a.protocol)) e.preventDefault();

@@ -399,7 +399,7 @@
     }
   });
   form.addEventListener('submit', e => { if (region) { e.preventDefault(); run(); } });
-  more.addEventListener('click', () => { state.shown += PAGE(); render(++seq); });
+  more.addEventListener('click', () => { if (!M) return; state.shown += PAGE(); render(++seq); });
   d.addEventListener('click', e => { if (!region && !form.contains(e.target)) setOpen(false); });
   if (region) {
     const p = new URLSearchParams(location.search);
