@@ -8,6 +8,7 @@ mod common;
 mod external;
 mod incremental;
 mod invalid;
+mod output;
 #[cfg(feature = "serve")]
 mod serve;
 mod sites;
