@@ -4,8 +4,8 @@
 //! `.<name>.freda-lock` next to the output folder `<name>`, never inside it.
 //! A second build of the same output fails at once and says which process
 //! holds the lock. The system drops the lock when its process ends, however
-//! it ends, so a killed build never blocks the next one; the lock file is
-//! removed when the build finishes.
+//! it ends, so a killed build never blocks the next one; on Unix the lock
+//! file is removed when the build finishes (elsewhere it stays, unlocked).
 //!
 //! While it holds the lock a build is the only one writing that output, so
 //! every temporary or old sibling folder it finds was left by a build that
@@ -70,7 +70,8 @@ impl Drop for OutputLock {
     fn drop(&mut self) {
         // Removed while still locked, and only if it is still this lock's
         // file: a build that opened it meanwhile sees it is gone and retries.
-        if is_same_file(&self.file, &self.path) {
+        // Elsewhere than on Unix it is kept (an open file may not be removable).
+        if cfg!(unix) && is_same_file(&self.file, &self.path) {
             let _ = fs::remove_file(&self.path);
         }
     }
@@ -123,10 +124,10 @@ fn is_same_file(file: &File, path: &Path) -> bool {
     }
 }
 
-/// Elsewhere an open file cannot be replaced, so the lock file is kept.
+/// Elsewhere the lock file is never removed, so it is always the one opened.
 #[cfg(not(unix))]
 fn is_same_file(_file: &File, _path: &Path) -> bool {
-    false
+    true
 }
 
 /// Which kind of leftover sibling a folder name denotes.
