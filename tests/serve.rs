@@ -197,27 +197,24 @@ struct Events {
 
 impl Events {
     /// The next event's name and data (comments and `retry:` skipped).
+    ///
+    /// Fails after [`PATIENCE`] without an event: the server's pings
+    /// (comments) keep the read timeout from expiring.
     fn next(&mut self) -> (String, String) {
-        self.within_patience()
-            .unwrap_or_else(|| panic!("no event within {PATIENCE:?}"))
-    }
-
-    /// The next event, or `None` after [`PATIENCE`] without one: the
-    /// server's pings (comments) keep the read timeout from expiring.
-    fn within_patience(&mut self) -> Option<(String, String)> {
         let deadline = std::time::Instant::now() + PATIENCE;
         let (mut name, mut data) = (String::new(), Vec::<String>::new());
         loop {
-            if std::time::Instant::now() > deadline {
-                return None;
-            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no event within {PATIENCE:?}"
+            );
             let mut line = String::new();
             let n = self.reader.read_line(&mut line).expect("an event in time");
             assert!(n > 0, "the event stream closed");
             let line = line.trim_end_matches(['\r', '\n']);
             if line.is_empty() {
                 if !name.is_empty() {
-                    return Some((name, data.join("\n")));
+                    return (name, data.join("\n"));
                 }
             } else if let Some(v) = line.strip_prefix("event: ") {
                 name = v.to_string();
@@ -599,12 +596,18 @@ fn tool(root: &Path, slug: &str, title: &str) {
     .unwrap();
 }
 
-/// Reads events until `done` holds (checked first, then after each event).
-fn wait_for(server: &Server, events: &mut Events, mut done: impl FnMut() -> bool) {
+/// Waits until `done` holds, asking again every 50 ms, for at most
+/// [`PATIENCE`]. (Not an event: a rebuild that changes nothing, such as
+/// the full one after lost events, sends none.)
+fn wait_for(server: &Server, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + PATIENCE;
     while !done() {
-        if events.within_patience().is_none() {
-            panic!("no event within {PATIENCE:?}; log:\n{}", server.log());
-        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not done within {PATIENCE:?}; log:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -657,14 +660,13 @@ fn serve_follows_a_git_checkout_of_10000_files() {
     git(root, &["checkout", "-q", "old"]);
 
     let mut server = serve(root);
-    let mut events = server.events();
     assert_eq!(server.get("/library/many/f079/7999.txt").body, "old 7999\n");
     let started = std::time::Instant::now();
     signal(&server.child, "-STOP");
     git(root, &["checkout", "-q", "new"]);
     signal(&server.child, "-CONT");
     let missed = "Changed: some changes were missed; rebuilding everything\n";
-    wait_for(&server, &mut events, || {
+    wait_for(&server, || {
         server.log().contains(missed)
             && server.get("/library/tools/new-tool/").status == 200
             && server.get("/library/tools/old-tool/").status == 404
@@ -684,7 +686,7 @@ fn serve_follows_a_git_checkout_of_10000_files() {
 
     // A folder the checkout made after the overflow is watched: an edit in it is rebuilt.
     fs::write(root.join("static/zz-new/f009/999.txt"), "edited\n").unwrap();
-    wait_for(&server, &mut events, || {
+    wait_for(&server, || {
         server.get("/library/zz-new/f009/999.txt").body == "edited\n"
     });
     let log = server.log();
@@ -754,16 +756,15 @@ fn serve_polls_when_the_system_cannot_watch_more_folders() {
     let command = serve_with_watch_limit(watched_folders(root)).unwrap();
     let server = serve_by(root, command);
     assert_eq!(serve_warnings(&server.log()), Vec::<&str>::new());
-    let mut events = server.events();
     // A folder moved in needs one watch more than the limit allows.
     fs::create_dir(root.join("extra")).unwrap();
     fs::write(root.join("extra/hello.txt"), "hello\n").unwrap();
     fs::rename(root.join("extra"), root.join("static/extra")).unwrap();
-    wait_for(&server, &mut events, || {
+    wait_for(&server, || {
         server.get("/library/extra/hello.txt").body == "hello\n"
     });
     fs::write(root.join("static/extra/hello.txt"), "changed\n").unwrap();
-    wait_for(&server, &mut events, || {
+    wait_for(&server, || {
         server.get("/library/extra/hello.txt").body == "changed\n"
     });
     assert_eq!(
