@@ -107,15 +107,21 @@ pub struct Rendered {
 }
 
 /// Builds the site and writes it atomically.
+///
+/// The output folder is locked first (see [`output::lock_output`]), so a
+/// second build of the same folder fails before doing any work.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let rendered = render_only(opts)?;
+    let config = load_config(opts)?;
+    let output_dir = output_dir(opts, &config);
     let write = WriteOptions {
         site_root: &opts.root,
-        output_dir: &rendered.output_dir,
+        output_dir: &output_dir,
         force: opts.force,
     };
-    output::write_output(&rendered.files, &write).map_err(BuildError::Other)?;
+    let lock = output::lock_output(&write).map_err(BuildError::Other)?;
+    let rendered = render_config(opts, config, output_dir.clone())?;
+    output::write_output(&rendered.files, &write, &lock).map_err(BuildError::Other)?;
     Ok(BuildReport {
         pages: rendered
             .files
@@ -129,16 +135,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-/// Runs every stage but the write, for `build` and for tests.
+/// Runs every stage but the write, for `check` and for tests.
 pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     if opts.external && !cfg!(feature = "external-links") {
         return Err(BuildError::Other(anyhow::anyhow!(NO_EXTERNAL_LINKS)));
     }
     let config = load_config(opts)?;
-    let output_dir = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.root.join(&config.build.output_dir));
+    let output_dir = output_dir(opts, &config);
     let write = WriteOptions {
         site_root: &opts.root,
         output_dir: &output_dir,
@@ -147,6 +150,22 @@ pub fn render_only(opts: &BuildOptions) -> Result<Rendered, BuildError> {
     if !opts.check_only && !opts.in_memory {
         output::check_output_dir(&write).map_err(BuildError::Other)?;
     }
+    render_config(opts, config, output_dir)
+}
+
+/// The output folder: `--output`, else `[build] output_dir` under the root.
+fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    opts.output
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.build.output_dir))
+}
+
+/// Runs every stage but the write on a loaded configuration.
+fn render_config(
+    opts: &BuildOptions,
+    config: Config,
+    output_dir: PathBuf,
+) -> Result<Rendered, BuildError> {
     let load = opts.load_options(&config);
     let mut laps = Laps::from_env();
     let theme = templates::load(&opts.root, &config);

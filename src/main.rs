@@ -145,6 +145,10 @@ struct ServeArgs {
     /// Include pages whose status is "draft"
     #[arg(long)]
     drafts: bool,
+    /// Look for changes every second instead of relying on the system's change notifications
+    /// (for network drives and shared folders of virtual machines, where they may not arrive)
+    #[arg(long)]
+    poll: bool,
 }
 
 fn main() -> ExitCode {
@@ -257,6 +261,7 @@ fn run_serve(root: PathBuf, args: ServeArgs) -> Result<u8, String> {
         port: args.port,
         open: args.open,
         drafts: args.drafts,
+        poll: args.poll,
     };
     freda::serve::serve(&opts)
         .map(|()| 0)

@@ -3,7 +3,7 @@
 //! This is the last step of the pipeline. Earlier stages produce an
 //! in-memory list of [`OutputFile`]s; this module puts them on disk.
 //!
-//! Two things matter here:
+//! Three things matter here:
 //!
 //! * **Safety.** Building replaces the whole output folder, so a mistyped
 //!   `--output` could delete something precious. [`check_output_dir`]
@@ -13,19 +13,27 @@
 //!   folder that freda did not create (one without the [`MARKER`] file)
 //!   unless `force` is set. Every output path is validated so nothing is ever
 //!   written outside the output folder.
+//! * **One build at a time.** [`lock_output`] takes an [`OutputLock`] on a
+//!   file next to the output folder, so a second build of the same output
+//!   fails at once instead of mixing its files in; see [`lock`].
 //! * **Atomicity.** [`write_output`] writes everything into a temporary
-//!   folder next to the output folder and only then swaps it in with two
-//!   renames. A failed build leaves the previous output untouched, and a
-//!   reader never sees a half-written site. Leftover temporary folders from
-//!   a killed build are cleaned up on the next run.
+//!   folder next to the output folder and only then swaps it in: on Linux
+//!   with one rename that exchanges the two folders, elsewhere with two
+//!   renames. A failed or killed build leaves the previous output untouched,
+//!   and a reader never sees a half-written site. Leftover temporary folders
+//!   from a killed build are cleaned up by the next one.
+
+pub mod lock;
 
 use std::collections::HashSet;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+
+pub use lock::OutputLock;
 
 /// The marker file freda puts in every output folder it creates.
 ///
@@ -77,16 +85,25 @@ pub fn check_output_dir(opts: &WriteOptions) -> Result<()> {
     check_target(opts, &cwd, home_dir().as_deref()).map(|_| ())
 }
 
+/// Checks the output folder (as [`check_output_dir`]) and locks it for this
+/// build, failing at once when another build holds it; then cleans up what
+/// killed builds left next to it.
+pub fn lock_output(opts: &WriteOptions) -> Result<OutputLock> {
+    let cwd = current_dir()?;
+    let target = check_target(opts, &cwd, home_dir().as_deref())?;
+    OutputLock::acquire(&target)
+}
+
 /// Writes all files into a temporary folder next to the output folder, then
-/// swaps it in.
+/// swaps it in; `lock` must be this output folder's, from [`lock_output`].
 ///
 /// All paths are validated and the output folder is checked (as in
 /// [`check_output_dir`]) before anything is written. On any error before the
 /// swap the temporary folder is removed and the existing output is left
 /// untouched.
-pub fn write_output(files: &[OutputFile], opts: &WriteOptions) -> Result<()> {
+pub fn write_output(files: &[OutputFile], opts: &WriteOptions, lock: &OutputLock) -> Result<()> {
     let cwd = current_dir()?;
-    write_output_in(files, opts, &cwd, home_dir().as_deref())
+    write_output_in(files, opts, lock, &cwd, home_dir().as_deref())
 }
 
 /// The resolved output folder and the pieces needed to name its siblings.
@@ -103,9 +120,14 @@ struct Target {
 impl Target {
     /// The sibling `.<name>.freda-<kind>-<pid>` of the output folder.
     fn sibling(&self, kind: &str) -> PathBuf {
+        self.sibling_named(&format!("{kind}-{}", std::process::id()))
+    }
+
+    /// The sibling `.<name>.freda-<suffix>` of the output folder.
+    fn sibling_named(&self, suffix: &str) -> PathBuf {
         let mut file = OsString::from(".");
         file.push(&self.name);
-        file.push(format!(".freda-{kind}-{}", std::process::id()));
+        file.push(format!(".freda-{suffix}"));
         self.parent.join(file)
     }
 }
@@ -127,14 +149,19 @@ fn home_dir() -> Option<PathBuf> {
 fn write_output_in(
     files: &[OutputFile],
     opts: &WriteOptions,
+    lock: &OutputLock,
     cwd: &Path,
     home: Option<&Path>,
 ) -> Result<()> {
     validate_files(files)?;
     let target = check_target(opts, cwd, home)?;
-    fs::create_dir_all(&target.parent)
-        .with_context(|| format!("cannot write {}", target.parent.display()))?;
-    remove_leftovers(&target)?;
+    if lock.out() != target.out {
+        bail!(
+            "cannot write {}: the lock taken is for {}",
+            target.out.display(),
+            lock.out().display()
+        );
+    }
     let mut temp = TempDir::create(target.sibling("tmp"))?;
     write_files(&temp.path, files)?;
     swap(&mut temp, &target)
@@ -301,53 +328,6 @@ fn validate_path(path: &str) -> Result<()> {
     }
 }
 
-/// Which kind of leftover sibling a folder name denotes.
-#[derive(Debug, PartialEq, Eq)]
-enum Leftover {
-    /// `.<name>.freda-tmp-<pid>`: an unfinished build.
-    Temp,
-    /// `.<name>.freda-old-<pid>`: a previous output not yet removed.
-    Old,
-}
-
-/// Classifies `entry` as a leftover of the output folder named `name`.
-fn leftover_kind(entry: &OsStr, name: &OsStr) -> Option<Leftover> {
-    let entry = entry.as_encoded_bytes();
-    let rest = entry.strip_prefix(b".")?;
-    let rest = rest.strip_prefix(name.as_encoded_bytes())?;
-    let rest = rest.strip_prefix(b".freda-")?;
-    let (kind, pid) = if let Some(pid) = rest.strip_prefix(b"tmp-") {
-        (Leftover::Temp, pid)
-    } else {
-        (Leftover::Old, rest.strip_prefix(b"old-")?)
-    };
-    let is_pid = !pid.is_empty() && pid.iter().all(u8::is_ascii_digit);
-    is_pid.then_some(kind)
-}
-
-/// Removes leftover temp and old folders of a killed build from the parent.
-///
-/// Temp folders are freda's by their exact name; old folders are only
-/// removed when they also hold the [`MARKER`] file.
-fn remove_leftovers(target: &Target) -> Result<()> {
-    let parent = &target.parent;
-    let entries =
-        fs::read_dir(parent).with_context(|| format!("cannot read {}", parent.display()))?;
-    for entry in entries {
-        let entry = entry.with_context(|| format!("cannot read {}", parent.display()))?;
-        let Some(kind) = leftover_kind(&entry.file_name(), &target.name) else {
-            continue;
-        };
-        let path = entry.path();
-        let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-        if is_dir && (kind == Leftover::Temp || has_marker(&path)) {
-            fs::remove_dir_all(&path)
-                .with_context(|| format!("cannot remove {}", path.display()))?;
-        }
-    }
-    Ok(())
-}
-
 /// A temporary folder removed on drop unless it was swapped in.
 struct TempDir {
     /// The folder's path.
@@ -401,36 +381,71 @@ fn write_files(root: &Path, files: &[OutputFile]) -> Result<()> {
     })
 }
 
-/// Moves the existing output aside, renames `temp` into place, then removes
-/// the old output. If the final rename fails, the old output is put back.
+/// Puts `temp` in place of the output folder, then removes the previous
+/// output: by exchanging the two folders in one step where the system can,
+/// else with [`swap_by_renames`].
 fn swap(temp: &mut TempDir, target: &Target) -> Result<()> {
     let out = &target.out;
-    let old = target.sibling("old");
     let had_output = match fs::symlink_metadata(out) {
         Ok(_) => true,
         Err(e) if e.kind() == ErrorKind::NotFound => false,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", out.display())),
     };
-    if had_output {
-        fs::rename(out, &old).with_context(|| format!("cannot write {}", old.display()))?;
+    if !had_output {
+        fs::rename(&temp.path, out).with_context(|| format!("cannot write {}", out.display()))?;
+        temp.armed = false;
+        return Ok(());
     }
+    match exchange(&temp.path, out) {
+        // `temp` now holds the previous output.
+        Ok(true) => {}
+        Ok(false) => return swap_by_renames(temp, target),
+        Err(e) => return Err(e).with_context(|| format!("cannot write {}", out.display())),
+    }
+    temp.armed = false;
+    fs::remove_dir_all(&temp.path).with_context(|| format!("cannot remove {}", temp.path.display()))
+}
+
+/// Exchanges two folders atomically (`renameat2` with `RENAME_EXCHANGE`);
+/// `false` when the system or filesystem cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Only Linux's exchange is used; elsewhere the folders are renamed in turn.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// Moves the existing output aside, renames `temp` into place, then removes
+/// the old output. If the final rename fails, the old output is put back;
+/// if the build is killed between the renames, the next build puts it back.
+fn swap_by_renames(temp: &mut TempDir, target: &Target) -> Result<()> {
+    let out = &target.out;
+    let old = target.sibling("old");
+    fs::rename(out, &old).with_context(|| format!("cannot write {}", old.display()))?;
     if let Err(err) = fs::rename(&temp.path, out) {
-        if had_output {
-            // Best effort: put the previous output back where it was.
-            let _ = fs::rename(&old, out);
-        }
+        // Best effort: put the previous output back where it was.
+        let _ = fs::rename(&old, out);
         return Err(err).with_context(|| format!("cannot write {}", out.display()));
     }
     temp.armed = false;
-    if had_output {
-        fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
-    }
-    Ok(())
+    fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::lock::{leftover_kind, Leftover};
     use super::*;
+    use std::ffi::OsStr;
     use tempfile::TempDir as Scratch;
 
     /// A scratch folder holding a site with source folders.
@@ -458,8 +473,11 @@ mod tests {
         }
     }
 
+    /// Locks the output (cleaning up leftovers) and writes, as a build does.
     fn write(files: &[OutputFile], o: &WriteOptions) -> Result<()> {
-        write_output_in(files, o, Path::new("/nonexistent-cwd"), None)
+        let cwd = Path::new("/nonexistent-cwd");
+        let lock = OutputLock::acquire(&check_target(o, cwd, None)?)?;
+        write_output_in(files, o, &lock, cwd, None)
     }
 
     fn check(o: &WriteOptions, home: Option<&Path>) -> Result<Target> {
@@ -691,5 +709,95 @@ mod tests {
         assert_eq!(kind(".public.freda-tmp-4x"), None);
         assert_eq!(kind(".publicx.freda-tmp-4"), None);
         assert_eq!(kind("public.freda-tmp-4"), None);
+        assert_eq!(kind(".public.freda-lock"), None);
+    }
+
+    #[test]
+    fn a_second_lock_of_the_same_output_fails_until_the_first_is_dropped() {
+        let (_tmp, site) = site();
+        let out = site.join("public");
+        let target = check(&opts(&site, &out, false), None).unwrap();
+        let first = OutputLock::acquire(&target).unwrap();
+        let lock_file = site.join(".public.freda-lock");
+        assert_eq!(read(&lock_file), format!("{}\n", std::process::id()));
+        let err = OutputLock::acquire(&target).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "another freda build (pid {}) is writing {}; wait for it to finish, \
+                 then build again (it holds the lock on {})",
+                std::process::id(),
+                out.display(),
+                lock_file.display()
+            )
+        );
+        drop(first);
+        assert!(!lock_file.exists(), "the lock file is removed");
+        let again = OutputLock::acquire(&target).unwrap();
+        assert!(lock_file.exists());
+        drop(again);
+    }
+
+    #[test]
+    fn a_stale_lock_file_does_not_block() {
+        let (_tmp, site) = site();
+        let out = site.join("public");
+        fs::write(site.join(".public.freda-lock"), "999999\n").unwrap();
+        write(&[file("i.html", "i")], &opts(&site, &out, false)).unwrap();
+        assert_eq!(
+            names(&site),
+            ["content", "public", "static", "templates", "themes"]
+        );
+    }
+
+    #[test]
+    fn output_moved_aside_by_a_killed_build_is_put_back() {
+        let (_tmp, site) = site();
+        let out = site.join("public");
+        let old = site.join(".public.freda-old-4242");
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), MARKER_NOTE).unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        let temp = site.join(".public.freda-tmp-4242");
+        fs::create_dir(&temp).unwrap();
+        fs::write(temp.join("index.html"), "half").unwrap();
+        let target = check(&opts(&site, &out, false), None).unwrap();
+        let lock = OutputLock::acquire(&target).unwrap();
+        assert_eq!(read(&out.join("index.html")), "previous");
+        drop(lock);
+        assert_eq!(
+            names(&site),
+            ["content", "public", "static", "templates", "themes"]
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exchange_swaps_two_folders() {
+        let (_tmp, site) = site();
+        let (a, b) = (site.join("a"), site.join("b"));
+        fs::create_dir(&a).unwrap();
+        fs::write(a.join("x"), "a").unwrap();
+        fs::create_dir(&b).unwrap();
+        assert!(exchange(&a, &b).unwrap(), "the filesystem cannot exchange");
+        assert_eq!(read(&b.join("x")), "a");
+        assert!(names(&a).is_empty());
+    }
+
+    #[test]
+    fn swap_by_renames_replaces_the_output() {
+        let (_tmp, site) = site();
+        let out = site.join("public");
+        let o = opts(&site, &out, false);
+        write(&[file("old.html", "old")], &o).unwrap();
+        let target = check(&o, None).unwrap();
+        let mut temp = TempDir::create(target.sibling("tmp")).unwrap();
+        write_files(&temp.path, &[file("new.html", "new")]).unwrap();
+        swap_by_renames(&mut temp, &target).unwrap();
+        assert_eq!(names(&out), [MARKER, "new.html"]);
+        assert_eq!(
+            names(&site),
+            ["content", "public", "static", "templates", "themes"]
+        );
     }
 }

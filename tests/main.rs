@@ -9,6 +9,7 @@ mod external;
 mod hostile;
 mod incremental;
 mod invalid;
+mod output;
 #[cfg(feature = "serve")]
 mod serve;
 mod sites;

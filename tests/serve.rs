@@ -66,10 +66,16 @@ impl Drop for Server {
 
 /// Starts `freda serve --port 0` in `site` and reads the address it prints.
 fn serve(site: &Path) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_freda"));
+    command.args(["serve", "--port", "0"]);
+    serve_by(site, command)
+}
+
+/// Starts the server `command` runs in `site` and reads the address it prints.
+fn serve_by(site: &Path, mut command: Command) -> Server {
     let logs = tempfile::tempdir().unwrap();
     let log = logs.path().join("stderr.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_freda"))
-        .args(["serve", "--port", "0"])
+    let mut child = command
         .current_dir(site)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -191,9 +197,17 @@ struct Events {
 
 impl Events {
     /// The next event's name and data (comments and `retry:` skipped).
+    ///
+    /// Fails after [`PATIENCE`] without an event: the server's pings
+    /// (comments) keep the read timeout from expiring.
     fn next(&mut self) -> (String, String) {
+        let deadline = std::time::Instant::now() + PATIENCE;
         let (mut name, mut data) = (String::new(), Vec::<String>::new());
         loop {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no event within {PATIENCE:?}"
+            );
             let mut line = String::new();
             let n = self.reader.read_line(&mut line).expect("an event in time");
             assert!(n > 0, "the event stream closed");
@@ -552,4 +566,227 @@ fn serve_follows_new_deleted_and_moved_files() {
         log.contains(" ms (1 of "),
         "an edited body re-renders its page only:\n{log}"
     );
+}
+
+/// Runs git in `dir`, quietly, and checks it succeeded.
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+}
+
+/// Writes `count` small files under `dir`, 100 to a folder.
+fn small_files(dir: &Path, count: usize, text: &str) {
+    for i in 0..count {
+        let folder = dir.join(format!("f{:03}", i / 100));
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join(format!("{i}.txt")), format!("{text} {i}\n")).unwrap();
+    }
+}
+
+/// A tool page with this title, as `content/tools/<slug>.md`.
+fn tool(root: &Path, slug: &str, title: &str) {
+    fs::write(
+        root.join(format!("content/tools/{slug}.md")),
+        format!("+++\ntitle = \"{title}\"\nsummary = \"Fresh.\"\ntool_kind = \"checklist\"\nitems = [\"One\"]\n+++\nBody.\n"),
+    )
+    .unwrap();
+}
+
+/// Waits until `done` holds, asking again every 50 ms, for at most
+/// [`PATIENCE`]. (Not an event: a rebuild that changes nothing, such as
+/// the full one after lost events, sends none.)
+fn wait_for(server: &Server, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not done within {PATIENCE:?}; log:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Sends a signal to a process with `kill`.
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([name, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// `git checkout` of another branch changes 10,002 files at once: 8,000
+/// rewritten, 1,000 gone, 1,000 new in new folders, and two pages. The
+/// server is paused during the checkout, so that the system's queue of
+/// events overflows (16,384 on Linux) as it would on a slower machine: the
+/// folders made after the overflow are only watched because the lost
+/// events make the watcher watch every folder again. The server stays up,
+/// serves the new branch after a full rebuild, and sees edits in the new
+/// folders.
+#[test]
+fn serve_follows_a_git_checkout_of_10000_files() {
+    let site = site();
+    let root = site.path();
+    git(root, &["init", "-q", "-b", "old"]);
+    git(root, &["config", "user.name", "Test"]);
+    git(root, &["config", "user.email", "test@example.org"]);
+    git(root, &["config", "commit.gpgsign", "false"]);
+    small_files(&root.join("static/many"), 8000, "old");
+    small_files(&root.join("static/aa-old"), 1000, "old");
+    tool(root, "old-tool", "Only on the old branch");
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "old"]);
+    git(root, &["checkout", "-q", "-b", "new"]);
+    git(
+        root,
+        &[
+            "rm",
+            "-q",
+            "-r",
+            "static/aa-old",
+            "content/tools/old-tool.md",
+        ],
+    );
+    small_files(&root.join("static/many"), 8000, "new");
+    small_files(&root.join("static/zz-new"), 1000, "new");
+    tool(root, "new-tool", "Only on the new branch");
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "new"]);
+    git(root, &["checkout", "-q", "old"]);
+
+    let mut server = serve(root);
+    assert_eq!(server.get("/library/many/f079/7999.txt").body, "old 7999\n");
+    let started = std::time::Instant::now();
+    signal(&server.child, "-STOP");
+    git(root, &["checkout", "-q", "new"]);
+    signal(&server.child, "-CONT");
+    let missed = "Changed: some changes were missed; rebuilding everything\n";
+    wait_for(&server, || {
+        server.log().contains(missed)
+            && server.get("/library/tools/new-tool/").status == 200
+            && server.get("/library/tools/old-tool/").status == 404
+            && server.get("/library/zz-new/f009/999.txt").status == 200
+            && server.get("/library/aa-old/f009/999.txt").status == 404
+            && server.get("/library/many/f079/7999.txt").body == "new 7999\n"
+    });
+    eprintln!(
+        "checkout of 10,002 files served after {:?}",
+        started.elapsed()
+    );
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "{}",
+        server.log()
+    );
+
+    // A folder the checkout made after the overflow is watched: an edit in it is rebuilt.
+    fs::write(root.join("static/zz-new/f009/999.txt"), "edited\n").unwrap();
+    wait_for(&server, || {
+        server.get("/library/zz-new/f009/999.txt").body == "edited\n"
+    });
+    let log = server.log();
+    assert_eq!(serve_warnings(&log), Vec::<&str>::new(), "{log}");
+    eprintln!("{log}");
+}
+
+/// The warnings of the server itself (not of the site's pages) in its log.
+fn serve_warnings(log: &str) -> Vec<&str> {
+    log.lines().filter(|l| l.starts_with("warning: ")).collect()
+}
+
+/// What `freda serve` says when it polls because of the watch limit.
+const LIMIT_WARNING: &str = "warning: the system's limit on watched folders is reached (on Linux: sysctl fs.inotify.max_user_watches); looking for changes every second instead\n";
+
+/// `freda serve --port 0` with at most `limit` inotify watches: in a user
+/// namespace of its own, whose limit the test may lower for it alone.
+/// `None` where user namespaces are not allowed.
+fn serve_with_watch_limit(limit: usize) -> Option<Command> {
+    let set = format!("echo {limit} > /proc/sys/user/max_inotify_watches");
+    let probe = Command::new("unshare")
+        .args(["--user", "--map-root-user", "sh", "-c", &set])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: cannot lower the inotify watch limit in a user namespace here");
+        return None;
+    }
+    let mut command = Command::new("unshare");
+    command.args(["--user", "--map-root-user", "sh", "-c"]);
+    command.arg(format!("{set} && exec \"$0\" serve --port 0"));
+    command.arg(env!("CARGO_BIN_EXE_freda"));
+    Some(command)
+}
+
+/// Folders `freda serve` watches in `root`: the root and every folder in the watched ones.
+fn watched_folders(root: &Path) -> usize {
+    let dirs = ["content", "templates", "static", "i18n", "themes"]
+        .iter()
+        .filter(|d| root.join(d).is_dir())
+        .flat_map(|d| walkdir::WalkDir::new(root.join(d)))
+        .filter(|e| e.as_ref().unwrap().file_type().is_dir())
+        .count();
+    dirs + 1
+}
+
+/// At the system's limit of watched folders, serve warns and polls instead:
+/// from the start when it cannot watch every folder, and from the moment a
+/// new folder cannot be watched.
+#[test]
+fn serve_polls_when_the_system_cannot_watch_more_folders() {
+    let site = site();
+    let root = site.path();
+    let Some(command) = serve_with_watch_limit(watched_folders(root) - 1) else {
+        return;
+    };
+    let server = serve_by(root, command);
+    assert!(server.log().contains(LIMIT_WARNING), "{}", server.log());
+    let mut events = server.events();
+    edit(root, ABOUT, |t| format!("{t}\nPolled paragraph.\n"));
+    assert_eq!(events.next().0, "reload");
+    assert!(server
+        .get("/library/about/")
+        .body
+        .contains("Polled paragraph."));
+    drop(server);
+
+    let command = serve_with_watch_limit(watched_folders(root)).unwrap();
+    let server = serve_by(root, command);
+    assert_eq!(serve_warnings(&server.log()), Vec::<&str>::new());
+    // A folder moved in needs one watch more than the limit allows.
+    fs::create_dir(root.join("extra")).unwrap();
+    fs::write(root.join("extra/hello.txt"), "hello\n").unwrap();
+    fs::rename(root.join("extra"), root.join("static/extra")).unwrap();
+    wait_for(&server, || {
+        server.get("/library/extra/hello.txt").body == "hello\n"
+    });
+    fs::write(root.join("static/extra/hello.txt"), "changed\n").unwrap();
+    wait_for(&server, || {
+        server.get("/library/extra/hello.txt").body == "changed\n"
+    });
+    assert_eq!(
+        server.log().matches(LIMIT_WARNING).count(),
+        1,
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn serve_polls_when_asked() {
+    let site = site();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_freda"));
+    command.args(["serve", "--port", "0", "--poll"]);
+    let server = serve_by(site.path(), command);
+    let mut events = server.events();
+    edit(site.path(), ABOUT, |t| format!("{t}\nPolled paragraph.\n"));
+    assert_eq!(events.next().0, "reload");
+    assert!(server
+        .get("/library/about/")
+        .body
+        .contains("Polled paragraph."));
+    assert_eq!(serve_warnings(&server.log()), Vec::<&str>::new());
 }

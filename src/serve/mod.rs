@@ -5,11 +5,13 @@
 //! `preview` builds (into a snapshot; `public/` is never written),
 //! `server` answers HTTP (`wire` reads and writes the messages, `http`
 //! routes them), `live` holds the injected script and its event stream, and
-//! `watch` turns file events into one set of changes per burst of saves. The loop here ties them:
+//! `watch` turns file events into one set of changes per burst of saves
+//! (`poll` looks for them where the system cannot tell). The loop here ties them:
 //! wait for changes, rebuild, report on the terminal, tell the pages.
 
 mod http;
 mod live;
+mod poll;
 mod preview;
 mod server;
 mod watch;
@@ -42,6 +44,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Build draft pages too.
     pub drafts: bool,
+    /// Look for changes by polling instead of the system's notifications.
+    pub poll: bool,
 }
 
 /// Builds and serves the site, then rebuilds on every change until the
@@ -55,7 +59,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     }
     let mut preview = Preview::new(Rebuilder::new(&opts.root, opts.drafts));
     // Watch before the first build, so that no edit made during it is lost.
-    let watcher = Watcher::start(&opts.root);
+    let watcher = Watcher::start(&opts.root, opts.poll);
     let error = first_build(&mut preview);
     let mut shared = Shared::new(preview.current(), error);
     shared.local_hosts_only = opts.bind.is_loopback();

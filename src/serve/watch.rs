@@ -1,35 +1,49 @@
 //! Watching the site's sources: `site.toml` and the folders `content/`,
 //! `templates/`, `static/`, `i18n/` and `themes/`.
 //!
-//! notify reports raw file events; the debouncer holds them until a path has
-//! been quiet for [`DEBOUNCE`], stitches a rename's two halves together and
-//! hands over everything ready as one batch. [`Watcher::next`] then waits a
-//! little longer for stragglers, merges the batches, drops events that
-//! change nothing (a file opened or read, as the build itself does), drops
-//! editors' temporary files (vim's `.x.md.swp` and `4913`,
-//! `x.md~` backups, emacs's `.#x.md` locks, atomic-save temp files) and
-//! returns one [`Changes`]: one rebuild per burst of saves. Events that
-//! arrive during a rebuild wait in the channel, so they cause the next one.
+//! notify reports raw file events into a channel. [`Watcher::next`] takes
+//! them as one burst until the channel has been quiet for [`QUIET`] (or for
+//! at most [`MAX_BURST`]), drops events that change nothing (a file opened
+//! or read, as the build itself does), drops editors' temporary files
+//! (vim's `.x.md.swp` and `4913`, `x.md~` backups, emacs's `.#x.md` locks,
+//! atomic-save temp files) and returns one [`Changes`]: one rebuild per
+//! burst of saves. Events that arrive during a rebuild wait in the channel,
+//! so they cause the next one. Each event costs a set insertion, so a
+//! `git checkout` of thousands of files is taken in as fast as it comes
+//! (notify-debouncer-full, used before, held one lock per event and redid
+//! work that grew with the number of pending paths, and stalled for tens of
+//! seconds on such a checkout).
+//!
+//! When the system loses events (its queue overflowed), the next rebuild is
+//! a full one and every watched folder is watched again, so folders made
+//! meanwhile are watched too. When the system cannot watch (on Linux, the
+//! `fs.inotify.max_user_watches` limit is reached), or when `--poll` is
+//! given, it looks for changes every second instead ([`super::poll`]),
+//! after a warning.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
-use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    new_debouncer, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache,
-};
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use super::poll::Poller;
 
 /// Folders under the site root whose changes are rebuilt (recursively).
 pub const WATCHED_DIRS: [&str; 5] = ["content", "templates", "static", "i18n", "themes"];
-/// How long a path must be quiet before its change is handed over.
-const DEBOUNCE: Duration = Duration::from_millis(150);
-/// How long to wait for another batch before rebuilding: a save that
-/// touches several files can straddle two debouncer ticks.
-const SETTLE: Duration = Duration::from_millis(50);
+/// How long the events must pause before a burst is handed over.
+const QUIET: Duration = Duration::from_millis(150);
+/// The longest a burst is gathered, however busy the files stay.
+const MAX_BURST: Duration = Duration::from_secs(2);
+/// What `freda serve` says when it falls back to polling because of the limit.
+const LIMIT_WARNING: &str = "warning: the system's limit on watched folders is reached \
+    (on Linux: sysctl fs.inotify.max_user_watches); looking for changes every second instead";
+
+/// What the watcher hears from notify or the poller.
+pub type Heard = notify::Result<Event>;
 
 /// The files that changed in one burst, relative to the site root, with `/`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -119,89 +133,168 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
     parts.filter(|p| !p.is_empty()).map(|p| p.join("/"))
 }
 
+/// How changes are noticed: the system's notifications, or polling.
+enum Backend {
+    /// inotify, FSEvents or ReadDirectoryChangesW, through notify.
+    Native(RecommendedWatcher),
+    /// Every file's modification time and size, every second (kept for
+    /// its thread, which stops when it is dropped).
+    Poll { _poller: Poller },
+}
+
+impl Backend {
+    /// The system's notifications, sent to `tx`.
+    fn native(tx: Sender<Heard>) -> notify::Result<Backend> {
+        RecommendedWatcher::new(tx, notify::Config::default()).map(Backend::Native)
+    }
+
+    /// Polling the site at `root`, sending events to `tx`.
+    fn poll(tx: Sender<Heard>, root: &Path) -> notify::Result<Backend> {
+        Poller::start(root.to_path_buf(), tx)
+            .map(|poller| Backend::Poll { _poller: poller })
+            .map_err(notify::Error::io)
+    }
+
+    /// Watches `path` (polling looks at every source anyway).
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Backend::Native(w) => w.watch(path, mode),
+            Backend::Poll { .. } => Ok(()),
+        }
+    }
+}
+
+/// One burst of events, as [`Watcher::next`] gathers it.
+#[derive(Default)]
+struct Burst {
+    /// The relevant changes so far.
+    changes: Changes,
+    /// A folder could not be watched for the system's limit.
+    limit: bool,
+}
+
+/// Whether `e` says the system's limit on watches is reached.
+fn is_watch_limit(e: &notify::Error) -> bool {
+    matches!(e.kind, notify::ErrorKind::MaxFilesWatch)
+}
+
 /// Watches one site for changes to its sources.
 pub struct Watcher {
     root: PathBuf,
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
-    events: Receiver<DebounceEventResult>,
+    backend: Backend,
+    /// Where the backends send their events; kept to start a polling one.
+    tx: Sender<Heard>,
+    events: Receiver<Heard>,
 }
 
 impl Watcher {
-    /// Starts watching the site at `root`.
-    pub fn start(root: &Path) -> Result<Watcher> {
+    /// Starts watching the site at `root`: with the system's notifications
+    /// unless `poll` is set or they fail, else by polling.
+    pub fn start(root: &Path, poll: bool) -> Result<Watcher> {
         let root = root
             .canonicalize()
             .with_context(|| format!("cannot read the site folder {}", root.display()))?;
         let (tx, events) = std::sync::mpsc::channel();
-        let debouncer =
-            new_debouncer(DEBOUNCE, None, tx).context("cannot watch the site for changes")?;
-        let mut watcher = Watcher {
-            root,
-            debouncer,
-            events,
-        };
-        // The root itself, not recursively: site.toml, and watched folders that appear later.
-        let root = watcher.root.clone();
-        watcher
-            .debouncer
-            .watch(&root, RecursiveMode::NonRecursive)
-            .with_context(|| format!("cannot watch {}", root.display()))?;
-        for dir in WATCHED_DIRS {
-            watcher.watch_dir(dir)?;
+        if !poll {
+            match Backend::native(tx.clone()).and_then(|b| watch_all(b, &root)) {
+                Ok(backend) => return Ok(Watcher::new(root, backend, tx, events)),
+                Err(e) if is_watch_limit(&e) => eprintln!("{LIMIT_WARNING}"),
+                Err(e) => eprintln!(
+                    "warning: cannot watch the site for changes ({e}); looking for changes every second instead"
+                ),
+            }
         }
-        Ok(watcher)
+        let backend =
+            Backend::poll(tx.clone(), &root).context("cannot watch the site for changes")?;
+        Ok(Watcher::new(root, backend, tx, events))
+    }
+
+    /// A watcher of `root` hearing `backend` through `events`.
+    fn new(root: PathBuf, backend: Backend, tx: Sender<Heard>, events: Receiver<Heard>) -> Watcher {
+        Watcher {
+            root,
+            backend,
+            tx,
+            events,
+        }
     }
 
     /// Watches a folder of the root recursively, if it exists.
-    fn watch_dir(&mut self, dir: &str) -> Result<()> {
-        let path = self.root.join(dir);
-        if path.is_dir() {
-            self.debouncer
-                .watch(&path, RecursiveMode::Recursive)
-                .with_context(|| format!("cannot watch {}", path.display()))?;
+    fn watch_dir(&mut self, dir: &str) -> notify::Result<()> {
+        watch_dir(&mut self.backend, &self.root, dir)
+    }
+
+    /// Polls from now on, after the system refused to watch more folders.
+    fn fall_back_to_polling(&mut self) {
+        eprintln!("{LIMIT_WARNING}");
+        match Backend::poll(self.tx.clone(), &self.root) {
+            Ok(backend) => self.backend = backend,
+            Err(e) => eprintln!("warning: cannot look for changes by polling either: {e}"),
         }
-        Ok(())
+    }
+
+    /// Watches every watched folder again, after events were lost: adds
+    /// watches to folders made meanwhile.
+    fn rewatch(&mut self) {
+        for dir in WATCHED_DIRS {
+            if let Err(e) = self.watch_dir(dir) {
+                if is_watch_limit(&e) {
+                    return self.fall_back_to_polling();
+                }
+                eprintln!("warning: {e}");
+            }
+        }
     }
 
     /// Waits for the next burst of relevant changes; `None` once watching stopped.
     pub fn next(&mut self) -> Option<Changes> {
         loop {
-            let mut batches = vec![self.events.recv().ok()?];
+            let mut burst = Burst::default();
+            self.hear(self.events.recv().ok()?, &mut burst);
+            let deadline = Instant::now() + MAX_BURST;
             loop {
-                match self.events.recv_timeout(SETTLE) {
-                    Ok(more) => batches.push(more),
+                let wait = QUIET.min(deadline.saturating_duration_since(Instant::now()));
+                match self.events.recv_timeout(wait) {
+                    Ok(heard) => self.hear(heard, &mut burst),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return None,
                 }
             }
-            let changes = self.collect(batches);
+            let changes = self.settle(burst);
             if !changes.is_empty() {
                 return Some(changes);
             }
         }
     }
 
-    /// The relevant paths of some batches; re-watches watched folders that
-    /// were (re)created.
-    fn collect(&mut self, batches: Vec<DebounceEventResult>) -> Changes {
-        let mut changes = Changes::default();
-        for batch in batches {
-            match batch {
-                Ok(events) => events.iter().for_each(|e| self.add(e, &mut changes)),
-                Err(errors) => {
-                    for e in errors {
-                        eprintln!("warning: watching for changes: {e}");
-                    }
-                }
-            }
+    /// Takes in one event or error.
+    fn hear(&mut self, heard: Heard, burst: &mut Burst) {
+        match heard {
+            Ok(event) => self.add(&event, burst),
+            Err(e) if is_watch_limit(&e) => burst.limit = true,
+            Err(e) => eprintln!("warning: watching for changes: {e}"),
         }
-        changes
     }
 
-    /// Adds the relevant paths of one event.
-    fn add(&mut self, event: &DebouncedEvent, changes: &mut Changes) {
+    /// The changes of a burst, after polling from now on when the system
+    /// refused to watch more folders, or watching every folder again when
+    /// events were lost.
+    fn settle(&mut self, mut burst: Burst) -> Changes {
+        if burst.limit && matches!(self.backend, Backend::Native(_)) {
+            // Folders past the limit are not watched: their changes were missed.
+            burst.changes.rescan = true;
+            self.fall_back_to_polling();
+        } else if burst.changes.rescan {
+            self.rewatch();
+        }
+        burst.changes
+    }
+
+    /// Adds the relevant paths of one event; re-watches watched folders
+    /// that were (re)created.
+    fn add(&mut self, event: &Event, burst: &mut Burst) {
         if event.need_rescan() {
-            changes.rescan = true;
+            burst.changes.rescan = true;
         }
         if !is_change(&event.kind) {
             return;
@@ -211,15 +304,36 @@ impl Watcher {
                 continue;
             };
             if WATCHED_DIRS.contains(&rel.as_str()) {
-                if let Err(e) = self.watch_dir(&rel) {
-                    eprintln!("warning: {e:#}");
+                match self.watch_dir(&rel) {
+                    Err(e) if is_watch_limit(&e) => burst.limit = true,
+                    Err(e) => eprintln!("warning: {e}"),
+                    Ok(()) => {}
                 }
             }
             if is_relevant(&rel) {
-                changes.paths.insert(rel);
+                burst.changes.paths.insert(rel);
             }
         }
     }
+}
+
+/// Watches the root (not recursively: `site.toml`, and watched folders
+/// that appear later) and every watched folder in it.
+fn watch_all(mut backend: Backend, root: &Path) -> notify::Result<Backend> {
+    backend.watch(root, RecursiveMode::NonRecursive)?;
+    for dir in WATCHED_DIRS {
+        watch_dir(&mut backend, root, dir)?;
+    }
+    Ok(backend)
+}
+
+/// Watches the folder `dir` of `root` recursively, if it exists.
+fn watch_dir(backend: &mut Backend, root: &Path, dir: &str) -> notify::Result<()> {
+    let path = root.join(dir);
+    if path.is_dir() {
+        backend.watch(&path, RecursiveMode::Recursive)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -316,7 +430,7 @@ mod tests {
 
     #[test]
     fn opening_and_reading_files_is_no_change() {
-        use notify_debouncer_full::notify::event::{CreateKind, DataChange, ModifyKind};
+        use notify::event::{CreateKind, DataChange, ModifyKind};
         assert!(!is_change(&EventKind::Access(AccessKind::Open(
             AccessMode::Any
         ))));
