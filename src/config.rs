@@ -110,7 +110,10 @@ impl From<FileSize> for String {
 impl std::fmt::Display for FileSize {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let units = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")];
-        match units.iter().find(|(n, _)| self.0 >= *n && self.0.is_multiple_of(*n)) {
+        match units
+            .iter()
+            .find(|(n, _)| self.0 >= *n && self.0.is_multiple_of(*n))
+        {
             Some((n, unit)) => write!(f, "{} {unit}", self.0 / n),
             None => write!(f, "{} bytes", self.0),
         }
