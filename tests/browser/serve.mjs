@@ -21,6 +21,7 @@
 
 import { chromium } from 'playwright-core';
 import { AXE_OPTIONS, LAUNCH_ARGS } from './chromium.mjs';
+import { createReport } from './report.mjs';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -67,42 +68,9 @@ function usage(message) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Results, reported as run.mjs does
+// Results, reported as run.mjs does (report.mjs)
 
-const results = []; // { check, target, ok, details }
-let finished = false;
-
-function record(check, target, ok, details = []) {
-  results.push({ check, target, ok, details });
-  const at = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`${at.padStart(6)} s ${ok ? 'ok  ' : 'FAIL'} [${check}] ${target}${ok ? '' : ` (details below)`}`);
-}
-
-function printReport(extraFailure) {
-  if (finished) return 0;
-  finished = true;
-  if (extraFailure) record('harness', 'serve.mjs', false, [extraFailure]);
-  const byCheck = new Map();
-  for (const r of results) {
-    if (!byCheck.has(r.check)) byCheck.set(r.check, []);
-    byCheck.get(r.check).push(r);
-  }
-  console.log('\n==================== Failures (serve) ====================');
-  const failures = results.filter((r) => !r.ok);
-  for (const r of failures) {
-    console.log(`FAIL [${r.check}] ${r.target}`);
-    for (const d of r.details) console.log(`    ${String(d).replace(/\n/g, '\n    ')}`);
-  }
-  if (!failures.length) console.log('none');
-  console.log('\n==================== Totals (serve) ====================');
-  for (const [check, rs] of byCheck) {
-    const f = rs.filter((r) => !r.ok).length;
-    console.log(`${check.padEnd(16)} ${String(rs.length - f).padStart(5)} passed ${String(f).padStart(5)} failed`);
-  }
-  console.log(`time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`${results.length - failures.length} passed, ${failures.length} failed`);
-  return failures.length;
-}
+const { record, print: printReport } = createReport('serve', started);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The site and the server

@@ -22,6 +22,7 @@
 
 import { chromium } from 'playwright-core';
 import { LAUNCH_ARGS } from './chromium.mjs';
+import { createReport } from './report.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -63,41 +64,9 @@ function usage(message) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Results, reported as run.mjs does
+// Results, reported as run.mjs does (report.mjs)
 
-const results = [];
-const notes = [];
-let finished = false;
-
-function record(check, target, ok, details = []) {
-  results.push({ check, target, ok, details });
-  const at = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`${at.padStart(6)} s ${ok ? 'ok  ' : 'FAIL'} [${check}] ${target}${ok ? '' : ' (details below)'}`);
-}
-
-function printReport(extraFailure) {
-  if (finished) return 0;
-  finished = true;
-  if (extraFailure) record('harness', 'xss.mjs', false, [extraFailure]);
-  console.log('\n==================== Failures (xss) ====================');
-  const failures = results.filter((r) => !r.ok);
-  for (const r of failures) {
-    console.log(`FAIL [${r.check}] ${r.target}`);
-    for (const d of r.details) console.log(`    ${String(d).replace(/\n/g, '\n    ')}`);
-  }
-  if (!failures.length) console.log('none');
-  console.log('\n==================== Totals (xss) ====================');
-  const checks = [...new Set(results.map((r) => r.check))];
-  for (const check of checks) {
-    const rs = results.filter((r) => r.check === check);
-    const f = rs.filter((r) => !r.ok).length;
-    console.log(`${check.padEnd(16)} ${String(rs.length - f).padStart(5)} passed ${String(f).padStart(5)} failed`);
-  }
-  for (const n of notes) console.log(n);
-  console.log(`time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`${results.length - failures.length} passed, ${failures.length} failed`);
-  return failures.length;
-}
+const { record, print: printReport, notes } = createReport('xss', started);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pages and what happens on them
