@@ -6,6 +6,7 @@ mod cli;
 mod common;
 #[cfg(feature = "external-links")]
 mod external;
+mod fuzz_regressions;
 mod incremental;
 mod invalid;
 #[cfg(feature = "serve")]
