@@ -336,7 +336,7 @@ impl<'a> Pass<'a> {
 
     fn event(&mut self, e: Event<'a>, range: Range<usize>) -> Vec<Event<'a>> {
         if let Some(held) = self.held.take() {
-            return self.held_event(held, e);
+            return self.held_event(held, e, range);
         }
         match e {
             Event::Start(Tag::Heading {
@@ -460,7 +460,7 @@ impl<'a> Pass<'a> {
         }
     }
 
-    fn held_event(&mut self, held: Held<'a>, e: Event<'a>) -> Vec<Event<'a>> {
+    fn held_event(&mut self, held: Held<'a>, e: Event<'a>, at: Range<usize>) -> Vec<Event<'a>> {
         match (held, e) {
             (
                 Held::Heading {
@@ -491,6 +491,36 @@ impl<'a> Pass<'a> {
                 if let Event::Text(t) | Event::Code(t) = &e {
                     text.push_str(t);
                 }
+                // Raw HTML and links in a heading are handled as anywhere else.
+                let e = match e {
+                    Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                        self.raw(h, &at);
+                        e
+                    }
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }) => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: self.resolve(dest_url, &at),
+                        title,
+                        id,
+                    }),
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }) => Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: self.resolve(dest_url, &at),
+                        title,
+                        id,
+                    }),
+                    e => e,
+                };
                 events.push(e);
                 self.held = Some(Held::Heading {
                     range,
@@ -644,6 +674,16 @@ impl<'a> Pass<'a> {
     }
 
     fn resolve(&mut self, dest: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
+        if let Some(scheme) = script_scheme(&dest) {
+            // The sanitiser drops the URL; the link text stays.
+            self.raw_html = true;
+            self.diagnostics.push(
+                Diagnostic::warning(self.src.shown, format!("a `{scheme}:` link was removed"))
+                    .at(self.src.text, self.span(range))
+                    .help("freda removes links that run scripts; link to a page or a web address instead"),
+            );
+            return dest;
+        }
         let Some(target) = dest.strip_prefix("@/") else {
             if !dest.is_empty() && !dest.starts_with('#') {
                 self.outbound.push((dest.to_string(), self.span(range)));
@@ -697,6 +737,17 @@ impl<'a> Pass<'a> {
         );
         dest
     }
+}
+
+/// The scheme of a link destination that runs script when followed
+/// (`javascript:`, `vbscript:`, in any case). Spaces and control characters
+/// in a destination are percent-encoded in the HTML, so a browser reads no
+/// other spelling of these schemes.
+fn script_scheme(dest: &str) -> Option<&'static str> {
+    let dest = dest.as_bytes();
+    ["javascript", "vbscript"].into_iter().find(|s| {
+        dest.get(s.len()) == Some(&b':') && dest[..s.len()].eq_ignore_ascii_case(s.as_bytes())
+    })
 }
 
 fn callout_open(kind: BlockQuoteKind) -> String {
@@ -925,6 +976,55 @@ mod tests {
         assert!(!r.html.contains("onclick"));
         assert!(r.html.contains("<b>bold</b>"));
         assert_eq!(r.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn raw_html_in_headings_is_sanitised() {
+        let r = render(
+            "## <script>alert(1)</script>\n\n## A <b onclick=\"x()\">b</b>\n",
+            &LinkTargets::default(),
+        );
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("onclick"), "{}", r.html);
+        assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    }
+
+    #[test]
+    fn links_in_headings_resolve() {
+        let mut links = LinkTargets::default();
+        links.urls.insert("a.md".into(), "/hr/a/".into());
+        links.base_path = "/hr/".into();
+        let r = render("## See [a](@/a.md) and [b](/b.pdf)\n", &links);
+        assert!(r.html.contains("href=\"/hr/a/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/hr/b.pdf\""), "{}", r.html);
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.outbound.len(), 1);
+    }
+
+    #[test]
+    fn script_urls_are_removed() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x](&#x6A;avascript:alert(1))",
+            "![x](vbscript:x)",
+            "## [x](javascript:alert(1))",
+            "[x]\n\n[x]: javascript:alert(1)",
+        ] {
+            let r = render(md, &LinkTargets::default());
+            let lower = r.html.to_ascii_lowercase();
+            assert!(!lower.contains("script:"), "{md}: {}", r.html);
+            assert!(
+                r.diagnostics.iter().any(|d| d.message.contains("removed")),
+                "{md}: {:?}",
+                r.diagnostics
+            );
+        }
+        let r = render(
+            "[x](https://example.org/javascript:x)",
+            &LinkTargets::default(),
+        );
+        assert!(r.html.contains("href=\"https://example.org/javascript:x\""));
     }
 
     #[test]
