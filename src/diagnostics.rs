@@ -68,6 +68,8 @@ impl Location {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let source_line = text[line_start..line_end].trim_end_matches('\r');
         let line = text[..start].matches('\n').count() + 1;
+        // A span in a CRLF line ending points just after the line's text.
+        let start = start.min(line_start + source_line.len());
         let col = text[line_start..start].chars().count() + 1;
         let width = text[start..end.min(line_end)].chars().count().max(1);
         let source_line = source_line.trim_start_matches('\u{feff}');
@@ -484,6 +486,18 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_at_a_crlf_line_end_points_just_after_the_text() {
+        // toml points at the `\n` of an unclosed string's line.
+        let text = "+++\r\ntitle = \"x\r\n+++\r\n";
+        let at = text.find("\r\n+++").unwrap() + 1;
+        let loc = Location::from_span(text, at..at);
+        assert_eq!((loc.line, loc.col), (2, 11));
+        assert_eq!(loc.source_line, "title = \"x");
+        let loc = Location::from_span(text, at - 1..at + 1);
+        assert_eq!((loc.line, loc.col, loc.width), (2, 11, 1));
+    }
 
     #[test]
     fn location_of_a_span() {

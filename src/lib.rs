@@ -11,6 +11,8 @@ pub mod content;
 pub mod diagnostics;
 #[cfg(feature = "external-links")]
 pub mod external;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod headers;
 pub mod incremental;
 pub mod lint;

@@ -437,7 +437,7 @@ impl<'a> Pass<'a> {
             self.raw(h, &range);
         }
         if let Some(held) = self.held.take() {
-            return self.held_event(held, e);
+            return self.held_event(held, e, range);
         }
         match e {
             Event::Start(Tag::Heading {
@@ -571,7 +571,7 @@ impl<'a> Pass<'a> {
         }
     }
 
-    fn held_event(&mut self, held: Held<'a>, e: Event<'a>) -> Vec<Event<'a>> {
+    fn held_event(&mut self, held: Held<'a>, e: Event<'a>, at: Range<usize>) -> Vec<Event<'a>> {
         match (held, e) {
             (
                 Held::Heading {
@@ -602,6 +602,32 @@ impl<'a> Pass<'a> {
                 if let Event::Text(t) | Event::Code(t) = &e {
                     text.push_str(t);
                 }
+                // Links in a heading are handled as anywhere else (raw HTML is seen before it is held).
+                let e = match e {
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }) => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: self.resolve_in_heading(dest_url, "link to", &at),
+                        title,
+                        id,
+                    }),
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }) => Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: self.resolve_in_heading(dest_url, "image from", &at),
+                        title,
+                        id,
+                    }),
+                    e => e,
+                };
                 events.push(e);
                 self.held = Some(Held::Heading {
                     range,
@@ -779,6 +805,22 @@ impl<'a> Pass<'a> {
             .help(help),
         );
         true
+    }
+
+    /// A link or image URL inside a heading, whose events are held back
+    /// whole: a refused scheme turns the sanitiser on, which drops the URL
+    /// (ammonia allows the same schemes) and keeps the text.
+    fn resolve_in_heading(
+        &mut self,
+        dest: CowStr<'a>,
+        what: &str,
+        at: &Range<usize>,
+    ) -> CowStr<'a> {
+        if self.refused(&dest, what, "its text is kept", at) {
+            self.raw_html = true;
+            return dest;
+        }
+        self.resolve(dest, at)
     }
 
     fn resolve(&mut self, dest: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
@@ -1255,6 +1297,55 @@ mod tests {
             &*r.html,
             "<p><input type=\"checkbox\" disabled=\"\"> <input type=\"checkbox\" disabled=\"\"> <input type=\"checkbox\" checked=\"\" disabled=\"\"></p>\n<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\">\ndone</li>\n</ul>\n"
         );
+    }
+
+    #[test]
+    fn raw_html_in_headings_warns_once() {
+        let r = render(
+            "## <script>alert(1)</script>\n\n## A <b onclick=\"x()\">b</b>\n",
+            &LinkTargets::default(),
+        );
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("onclick"), "{}", r.html);
+        assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    }
+
+    #[test]
+    fn links_in_headings_resolve() {
+        let mut links = LinkTargets::default();
+        links.urls.insert("a.md".into(), "/hr/a/".into());
+        links.base_path = "/hr/".into();
+        let r = render("## See [a](@/a.md) and [b](/b.pdf)\n", &links);
+        assert!(r.html.contains("href=\"/hr/a/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/hr/b.pdf\""), "{}", r.html);
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.outbound.len(), 1);
+    }
+
+    #[test]
+    fn script_urls_are_removed() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x](&#x6A;avascript:alert(1))",
+            "![x](vbscript:x)",
+            "## [x](javascript:alert(1))",
+            "[x]\n\n[x]: javascript:alert(1)",
+        ] {
+            let r = render(md, &LinkTargets::default());
+            let lower = r.html.to_ascii_lowercase();
+            assert!(!lower.contains("script:"), "{md}: {}", r.html);
+            assert!(
+                r.diagnostics.iter().any(|d| d.message.contains("removed")),
+                "{md}: {:?}",
+                r.diagnostics
+            );
+        }
+        let r = render(
+            "[x](https://example.org/javascript:x)",
+            &LinkTargets::default(),
+        );
+        assert!(r.html.contains("href=\"https://example.org/javascript:x\""));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 #[cfg(feature = "external-links")]
 mod external;
+mod fuzz_regressions;
 mod hostile;
 mod incremental;
 mod invalid;

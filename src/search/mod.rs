@@ -51,7 +51,7 @@
 //! The client never stems: shards map each folded surface word to its stem's
 //! postings, so it just folds the query words the same way.
 
-mod analyse;
+pub(crate) mod analyse;
 pub mod facets;
 mod files;
 mod shards;

@@ -130,10 +130,31 @@ pub fn raw_words(text: &str) -> RawWords<'_> {
 }
 
 /// UAX #29 words split at [`is_separator`]: the general definition.
-pub(super) fn unicode_raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+pub(crate) fn unicode_raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
     text.unicode_words()
         .flat_map(|w| w.split(is_separator))
         .filter(|w| !w.is_empty())
+}
+
+/// The fast path of [`raw_words`] alone, when every character of `text`
+/// allows it (for the fuzzing harness, which compares it with the general one).
+pub(crate) fn plain_words(text: &str) -> Option<PlainWords<'_>> {
+    text.chars()
+        .all(is_plain)
+        .then_some(PlainWords { text, pos: 0 })
+}
+
+/// A character the fast path takes: `c` itself if it is one, else one of
+/// them chosen by its code point (for the fuzzing harness).
+pub(crate) fn to_plain(c: char) -> char {
+    const SPECIAL: [char; 6] = [
+        '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2013}', '\u{2014}',
+    ];
+    if is_plain(c) {
+        c
+    } else {
+        SPECIAL[c as usize % SPECIAL.len()]
+    }
 }
 
 /// The iterator of [`raw_words`].

@@ -1,0 +1,4 @@
+//! Fuzz target: `freda::fuzzing::slugify` (see that function for the invariants).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| freda::fuzzing::slugify(data));
