@@ -109,7 +109,7 @@ fn window(line: &str, col: usize, width: usize) -> (String, usize, usize) {
 
 /// Text with control characters made visible (a file name or a value
 /// quoted in a message can hold any of them).
-fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains(|c: char| c.is_ascii_control() && c != '\t' && c != '\n') {
         text.chars()
             .map(|c| if c == '\n' { c } else { visible(c) })
