@@ -82,7 +82,10 @@ pub fn assert_location_in(text: &str, d: &Diagnostic) {
     );
     // The line as shown: control characters as symbols, a long line as a window marked with `…`.
     let line = crate::diagnostics::shown(line.trim_start_matches('\u{feff}'));
-    let window = loc.source_line.trim_start_matches('…').trim_end_matches('…');
+    let window = loc
+        .source_line
+        .trim_start_matches('…')
+        .trim_end_matches('…');
     if line.chars().count() <= 400 {
         assert_eq!(loc.source_line, line, "{d}");
     } else {
