@@ -18,6 +18,7 @@
 
 import { chromium } from 'playwright-core';
 import { AXE_OPTIONS, LAUNCH_ARGS } from './chromium.mjs';
+import { readOptions } from './options.mjs';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -32,7 +33,7 @@ const started = Date.now();
 // Options
 
 function parseArgs(argv) {
-  const opts = {
+  const defaults = {
     base: null,
     public: null,
     accessLog: null,
@@ -48,13 +49,7 @@ function parseArgs(argv) {
     '--timeout': 'timeout', '--concurrency': 'concurrency', '--chromium': 'chromium',
     '--relative-dir': 'relativeDir', '--only': 'only',
   };
-  for (let i = 0; i < argv.length; i++) {
-    let [name, value] = argv[i].split(/=(.*)/s, 2);
-    if (!(name in names)) usage(`unknown option ${name}`);
-    if (value === undefined) value = argv[++i];
-    if (value === undefined) usage(`${name} needs a value`);
-    opts[names[name]] = value;
-  }
+  const opts = readOptions(argv, names, defaults, usage);
   if (!opts.base || !opts.public) usage('--base and --public are required');
   if (!opts.base.endsWith('/')) opts.base += '/';
   opts.timeout = Number(opts.timeout);

@@ -21,6 +21,7 @@
 
 import { chromium } from 'playwright-core';
 import { AXE_OPTIONS, LAUNCH_ARGS } from './chromium.mjs';
+import { readOptions } from './options.mjs';
 import { createReport } from './report.mjs';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,20 +43,14 @@ const DIALOG = 'dialog.freda-live-error';
 const axeSource = fs.readFileSync(path.join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 function parseArgs(argv) {
-  const o = {
+  const defaults = {
     freda: null,
     chromium: '/usr/bin/chromium',
     screenshots: path.join(repo, 'target', 'screenshots'),
     timeout: 300,
   };
   const names = { '--freda': 'freda', '--chromium': 'chromium', '--screenshots': 'screenshots', '--timeout': 'timeout' };
-  for (let i = 0; i < argv.length; i++) {
-    let [name, value] = argv[i].split(/=(.*)/s, 2);
-    if (!(name in names)) usage(`unknown option ${name}`);
-    if (value === undefined) value = argv[++i];
-    if (value === undefined) usage(`${name} needs a value`);
-    o[names[name]] = value;
-  }
+  const o = readOptions(argv, names, defaults, usage);
   if (!o.freda) usage('--freda is required');
   o.timeout = Number(o.timeout);
   return o;

@@ -22,6 +22,7 @@
 
 import { chromium } from 'playwright-core';
 import { LAUNCH_ARGS } from './chromium.mjs';
+import { readOptions } from './options.mjs';
 import { createReport } from './report.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,18 +37,12 @@ const HEADER_INPUT = '#site-search-input';
 const TYPED = ['<script>alert(901)</script>', '"><img src=x onerror=alert(902)>', 'script', 'alert', 'onerror'];
 
 function parseArgs(argv) {
-  const o = { base: null, public: null, relativeDir: null, chromium: '/usr/bin/chromium', timeout: 300 };
+  const defaults = { base: null, public: null, relativeDir: null, chromium: '/usr/bin/chromium', timeout: 300 };
   const names = {
     '--base': 'base', '--public': 'public', '--relative-dir': 'relativeDir', '--chromium': 'chromium',
     '--timeout': 'timeout',
   };
-  for (let i = 0; i < argv.length; i++) {
-    let [name, value] = argv[i].split(/=(.*)/s, 2);
-    if (!(name in names)) usage(`unknown option ${name}`);
-    if (value === undefined) value = argv[++i];
-    if (value === undefined) usage(`${name} needs a value`);
-    o[names[name]] = value;
-  }
+  const o = readOptions(argv, names, defaults, usage);
   if (!o.base || !o.public) usage('--base and --public are required');
   if (!o.base.endsWith('/')) o.base += '/';
   o.timeout = Number(o.timeout);
