@@ -387,3 +387,36 @@ static/images/ward.png: warning: this file and static/images/Ward.png differ onl
   help: rename one of them, e.g. to all lowercase"
     );
 }
+
+#[test]
+fn a_page_s_terms_show_in_vocabulary_order_once_each() {
+    let vocabulary = "[taxonomies.rights]\nlabel = \"Rights\"\n[[taxonomies.rights.terms]]\nslug = \"article-3\"\nlabel = \"Article 3\"\n[[taxonomies.rights.terms]]\nslug = \"article-8\"\nlabel = \"Article 8\"\n[taxonomies.topics]\nlabel = \"Topics\"\nopen = true\n";
+    let front = "+++\ntitle = \"Terms\"\nsummary = \"S\"\n[taxonomies]\nrights = [\"article-8\", \"article-3\", \"article-8\"]\ntopics = [\"zebra\", \"apple\"]\n+++\nx\n";
+    let dir = site(vocabulary, &[("content/terms.md", front.as_bytes())]);
+    build(dir.path(), 0);
+    let html = read(&dir.path().join("public"), "terms/index.html");
+    let order: Vec<&str> = [
+        "/rights/article-3/",
+        "/rights/article-8/",
+        "/topics/apple/",
+        "/topics/zebra/",
+    ]
+    .into_iter()
+    .map(|url| {
+        assert_eq!(
+            html.matches(&format!("href=\"/hr{url}\"")).count(),
+            1,
+            "{url} once: {html}"
+        );
+        url
+    })
+    .collect();
+    let at: Vec<usize> = order
+        .iter()
+        .map(|url| html.find(&format!("href=\"/hr{url}\"")).unwrap())
+        .collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "vocabulary order: {at:?}"
+    );
+}

@@ -944,6 +944,12 @@ fn index_taxonomies(site: &Site) -> Vec<TaxonomyIndex> {
                 .iter()
                 .map(|t| term_index(base, name, &t.slug, &t.label, &t.description))
                 .collect();
+            // Where each term is in `terms`: a lookup per use, not a search (open vocabularies grow large).
+            let mut at: HashMap<String, usize> = terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.slug.clone(), i))
+                .collect();
             for (i, page) in site.pages.iter().enumerate() {
                 if page.meta.status == Status::Archived {
                     continue;
@@ -954,13 +960,12 @@ fn index_taxonomies(site: &Site) -> Vec<TaxonomyIndex> {
                     .filter(|(n, _)| n == name)
                     .flat_map(|(_, t)| t)
                 {
-                    if !terms.iter().any(|t| t.slug == *slug) {
+                    let index = *at.entry(slug.clone()).or_insert_with(|| {
                         terms.push(term_index(base, name, slug, &title_from_slug(slug), ""));
-                    }
-                    if let Some(t) = terms.iter_mut().find(|t| t.slug == *slug) {
-                        t.pages.push(i);
-                        t.count += 1;
-                    }
+                        terms.len() - 1
+                    });
+                    terms[index].pages.push(i);
+                    terms[index].count += 1;
                 }
             }
             if tax.open {
@@ -991,15 +996,30 @@ fn term_index(base: &str, name: &str, slug: &str, label: &str, description: &str
 
 fn label_page_terms(site: &mut Site) {
     let taxonomies = &site.taxonomies;
+    // Each term's place in its vocabulary, so a page's terms are found by lookup and shown in vocabulary order.
+    let places: Vec<HashMap<&str, usize>> = taxonomies
+        .iter()
+        .map(|tax| {
+            let slugs = tax.terms.iter().enumerate();
+            slugs.map(|(i, t)| (t.slug.as_str(), i)).collect()
+        })
+        .collect();
     for page in &mut site.pages {
         page.taxonomies = taxonomies
             .iter()
-            .filter_map(|tax| {
+            .zip(&places)
+            .filter_map(|(tax, place)| {
                 let chosen = page.terms.iter().find(|(n, _)| *n == tax.name)?;
-                let terms: Vec<TermRef> = tax
-                    .terms
+                let mut found: Vec<usize> = chosen
+                    .1
                     .iter()
-                    .filter(|t| chosen.1.contains(&t.slug))
+                    .filter_map(|s| place.get(s.as_str()).copied())
+                    .collect();
+                found.sort_unstable();
+                found.dedup();
+                let terms: Vec<TermRef> = found
+                    .into_iter()
+                    .map(|i| &tax.terms[i])
                     .map(|t| TermRef {
                         slug: t.slug.clone(),
                         label: t.label.clone(),
