@@ -123,11 +123,6 @@ impl Markdown {
         self.policy = policy;
     }
 
-    /// The allowlist additions in use.
-    pub fn policy(&self) -> &Policy {
-        &self.policy
-    }
-
     /// Renders a page body.
     pub fn render(&self, src: &SourceRef, links: &LinkTargets) -> Rendered {
         self.pass(src, links, true)
