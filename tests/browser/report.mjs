@@ -42,3 +42,22 @@ export function createReport(name, started = Date.now()) {
 
   return { record, print, notes };
 }
+
+/**
+ * Reports and stops when the checks take longer than `seconds`, or when the process is stopped from outside
+ * (run.sh's timeout, Ctrl+C): `printReport(reason)` records why, then `stop(1)` ends the process (after killing
+ * whatever the script started).
+ */
+export function stopOnTimeoutOrSignal(seconds, printReport, stop) {
+  const watchdog = setTimeout(() => {
+    printReport(`overall timeout: the checks did not finish in ${seconds} s`);
+    stop(1);
+  }, seconds * 1000);
+  watchdog.unref();
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+      printReport(`stopped by ${sig}`);
+      stop(1);
+    });
+  }
+}

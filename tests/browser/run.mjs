@@ -19,6 +19,7 @@
 import { chromium } from 'playwright-core';
 import { AXE_OPTIONS, LAUNCH_ARGS } from './chromium.mjs';
 import { readOptions } from './options.mjs';
+import { stopOnTimeoutOrSignal } from './report.mjs';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -188,17 +189,7 @@ function shutdown(code) {
   process.exit(code);
 }
 
-const watchdog = setTimeout(() => {
-  printReport(`overall timeout: the checks did not finish in ${opts.timeout} s`);
-  shutdown(1);
-}, opts.timeout * 1000);
-watchdog.unref();
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    printReport(`stopped by ${sig}`);
-    shutdown(1);
-  });
-}
+stopOnTimeoutOrSignal(opts.timeout, printReport, shutdown);
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));

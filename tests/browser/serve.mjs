@@ -22,7 +22,7 @@
 import { chromium } from 'playwright-core';
 import { AXE_OPTIONS, LAUNCH_ARGS } from './chromium.mjs';
 import { readOptions } from './options.mjs';
-import { createReport } from './report.mjs';
+import { createReport, stopOnTimeoutOrSignal } from './report.mjs';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -324,20 +324,11 @@ async function main() {
   await stopServer();
 }
 
-const watchdog = setTimeout(() => {
-  printReport(`overall timeout: the checks did not finish in ${opts.timeout} s`);
+// Timed out or stopped from outside: report, and stop freda serve with us.
+stopOnTimeoutOrSignal(opts.timeout, printReport, (code) => {
   cleanup();
-  process.exit(1);
-}, opts.timeout * 1000);
-watchdog.unref();
-// Stopped from outside (run.sh's timeout, Ctrl+C): report, and stop freda serve with us.
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    printReport(`stopped by ${sig}`);
-    cleanup();
-    process.exit(1);
-  });
-}
+  process.exit(code);
+});
 
 main().then(() => {
   const failed = printReport();

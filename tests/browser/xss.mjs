@@ -23,7 +23,7 @@
 import { chromium } from 'playwright-core';
 import { LAUNCH_ARGS } from './chromium.mjs';
 import { readOptions } from './options.mjs';
-import { createReport } from './report.mjs';
+import { createReport, stopOnTimeoutOrSignal } from './report.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -292,17 +292,7 @@ async function main() {
   }
 }
 
-const watchdog = setTimeout(() => {
-  printReport(`overall timeout: the checks did not finish in ${opts.timeout} s`);
-  process.exit(1);
-}, opts.timeout * 1000);
-watchdog.unref();
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    printReport(`stopped by ${sig}`);
-    process.exit(1);
-  });
-}
+stopOnTimeoutOrSignal(opts.timeout, printReport, (code) => process.exit(code));
 
 main().then(() => {
   process.exit(printReport() ? 1 : 0);
