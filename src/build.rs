@@ -170,88 +170,87 @@ fn render_config(
     let mut laps = Laps::from_env();
     let theme = templates::load(&opts.root, &config);
     laps.lap("load theme");
-    let (site, mut ds) = content::load(&opts.root, config, load);
+    let (mut sites, mut ds) = content::load_sites(&opts.root, config, load);
     laps.lap("load content");
     let theme = match theme {
         Ok(t) => {
             ds.extend(t.warnings.iter().cloned());
-            Some(t)
+            t
         }
         Err(more) => {
             ds.extend(more.sorted().into_iter().cloned());
-            None
+            return Err(BuildError::Site(ds));
         }
     };
-    let (Some(mut site), Some(theme)) = (site, theme) else {
+    let Some(main) = sites.first() else {
         return Err(BuildError::Site(ds));
     };
-    if let Some(d) = missing_logo(&opts.root, &site.config, &theme) {
+    if let Some(d) = missing_logo(&opts.root, &main.config, &theme) {
         ds.push(d);
     }
-    let markdown = Markdown::with_policy(site.config.sanitize.policy());
-    ds.extend(render::render_markdown(
-        &mut site,
-        &markdown,
-        !opts.check_only,
-    ));
+    let markdown = Markdown::with_policy(main.config.sanitize.policy());
+    for site in &mut sites {
+        crate::languages::localise_dates(site, theme.strings_for(&site.config.language));
+        ds.extend(render::render_markdown(site, &markdown, !opts.check_only));
+    }
     laps.lap("markdown");
     let checks = opts.checks();
-    ds.extend(check::check_site(&site, checks));
-    if opts.external {
-        ds.extend(external_links(&site, &opts.root));
+    let mut review = Vec::new();
+    for site in &sites {
+        ds.extend(check::check_site(site, checks));
+        if opts.external {
+            ds.extend(external_links(site, &opts.root));
+        }
+        review.extend(check::review_report(site, checks.today));
     }
-    let review = check::review_report(&site, checks.today);
     laps.lap("checks");
     if ds.has_errors() {
         return Err(BuildError::Site(ds));
     }
-    let bar = progress_bar(opts.progress && site.pages.len() >= 1000);
-    let files = render::render_site(
-        &site,
-        &theme,
-        render::RenderOptions {
-            relative: opts.relative,
-            hubs_only: opts.check_only,
-        },
-        bar.as_ref(),
-    );
+    let pages: usize = sites.iter().map(|s| s.pages.len()).sum();
+    let bar = progress_bar(opts.progress && pages >= 1000);
+    let ropts = render::RenderOptions {
+        relative: opts.relative,
+        hubs_only: opts.check_only,
+    };
+    let files = render::render_sites(&sites, &theme, ropts, bar.as_ref());
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    match files {
-        Ok(files) => {
-            laps.lap("render");
-            let listed: Vec<(&str, &[u8])> = files
-                .iter()
-                .map(|f| (f.path.as_str(), f.contents.as_slice()))
-                .collect();
-            ds.extend(crate::sitelinks::check_output(&site, &listed));
-            laps.lap("link checks");
-            if ds.has_errors() {
-                return Err(BuildError::Site(ds));
-            }
-            let html = files.iter().filter(|f| f.path.ends_with(".html")).count();
-            // `check` renders neither pages nor term pages.
-            let terms: usize = site.taxonomies.iter().map(|t| t.terms.len()).sum();
-            let unrendered = if opts.check_only {
-                site.pages.len() + terms
-            } else {
-                0
-            };
-            Ok(Rendered {
-                pages: html + unrendered,
-                files,
-                diagnostics: ds,
-                output_dir,
-                review,
-                readability: crate::readability::scores(&site),
-            })
-        }
-        Err(errors) => {
-            ds.extend(errors);
-            Err(BuildError::Site(ds))
-        }
+    let files = files.map_err(|errors| {
+        ds.extend(errors);
+        BuildError::Site(ds.clone())
+    })?;
+    laps.lap("render");
+    let listed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .collect();
+    for site in &sites {
+        ds.extend(crate::sitelinks::check_output(site, &listed));
     }
+    laps.lap("link checks");
+    if ds.has_errors() {
+        return Err(BuildError::Site(ds));
+    }
+    let html = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    // `check` renders neither pages nor term pages.
+    let unrendered: usize = if opts.check_only {
+        sites
+            .iter()
+            .map(|s| s.pages.len() + s.taxonomies.iter().map(|t| t.terms.len()).sum::<usize>())
+            .sum()
+    } else {
+        0
+    };
+    Ok(Rendered {
+        pages: html + unrendered,
+        files,
+        diagnostics: ds,
+        output_dir,
+        review,
+        readability: crate::readability::merged(sites.iter().flat_map(crate::readability::scores)),
+    })
 }
 
 /// `site.toml`, with `--base-url` in place of its `base_url`.

@@ -49,22 +49,29 @@ pub fn check_site(site: &Site, opts: CheckOptions) -> Vec<Diagnostic> {
         .iter()
         .filter_map(|s| s.source.as_deref().map(|src| (src, &s.meta.anchors)));
     let anchors: HashMap<&str, &Vec<String>> = pages.chain(sections).collect();
-    // Archived pages are kept for the record, not maintained: no review nags.
+    // Archived pages are kept for the record, not maintained: no review
+    // nags. A fallback is another language's copy of a page checked there.
     let maintained = site
         .pages
         .iter()
-        .filter(|p| p.meta.status != Status::Archived);
+        .filter(|p| p.meta.status != Status::Archived && !p.meta.fallback);
     for page in maintained {
         out.extend(links_to_archived(page, &archived));
         out.extend(broken_anchors(page, &anchors));
         out.extend(review_dates(page, opts));
         out.extend(governance_fields(page));
-        if page.page_type == PageType::CaseStudy {
+        // The required headings are English words.
+        if page.page_type == PageType::CaseStudy && is_english(&page.meta.lang) {
             out.extend(case_study_headings(page));
         }
     }
     out.extend(crate::readability::check(site));
     out
+}
+
+/// Whether a language tag is English (`en`, `en-GB`).
+pub fn is_english(lang: &str) -> bool {
+    lang == "en" || lang.starts_with("en-")
 }
 
 /// Guidance types must say who owns them and when they were last reviewed.
@@ -227,6 +234,7 @@ pub fn review_report(site: &Site, today: Date) -> Vec<ReviewRow> {
     let mut rows: Vec<ReviewRow> = site
         .pages
         .iter()
+        .filter(|p| !p.meta.fallback)
         .map(|p| {
             let days = p
                 .meta

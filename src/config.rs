@@ -40,6 +40,13 @@ pub struct Config {
     /// Controlled vocabularies, in the order they are shown.
     #[serde(default)]
     pub taxonomies: IndexMap<String, TaxonomyConfig>,
+    /// Other languages the site is published in, by code, e.g. `cy`.
+    #[serde(default)]
+    pub languages: IndexMap<String, crate::languages::LanguageConfig>,
+    /// The main language, when this is the configuration of another
+    /// language's site (see [`Config::for_language`]); empty otherwise.
+    #[serde(skip)]
+    pub main_language: String,
     /// Free-form data for custom templates.
     #[serde(default)]
     pub extra: toml::Table,
@@ -331,6 +338,7 @@ impl Config {
             );
         }
         self.sanitize.validate(text, ds);
+        crate::languages::validate(self, text, ds);
         for (name, tax) in &self.taxonomies {
             if crate::content::slugify(name) != *name {
                 ds.push(
@@ -356,6 +364,30 @@ impl Config {
     /// The path part of `base_url`, always starting and ending with `/`.
     pub fn base_path(&self) -> String {
         base_path_of(&self.base_url).unwrap_or_else(|| "/".to_string())
+    }
+
+    /// Where the pages of this configuration's language start: the base
+    /// path, or `<base path><code>/` for a language other than the main one.
+    pub fn lang_base(&self) -> String {
+        if self.is_main_language() {
+            self.base_path()
+        } else {
+            format!("{}{}/", self.base_path(), self.language)
+        }
+    }
+
+    /// Whether this is the main language's configuration.
+    pub fn is_main_language(&self) -> bool {
+        self.main_language.is_empty() || self.main_language == self.language
+    }
+
+    /// The site's main language (also from another language's configuration).
+    pub fn main_language(&self) -> &str {
+        if self.main_language.is_empty() {
+            &self.language
+        } else {
+            &self.main_language
+        }
     }
 
     /// `base_url` without its trailing slash, for absolute links in sitemaps.

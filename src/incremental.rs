@@ -68,15 +68,25 @@ struct State {
     policy: ReadPolicy,
     walk_ds: Vec<Diagnostic>,
     parsed: HashMap<String, Result<Parsed, Diagnostic>>,
-    markdown: MarkdownCache,
-    search: crate::search::IndexCache,
+    /// Per language, main first: the markdown stage's and the search
+    /// index's results.
+    langs: Vec<LangState>,
     /// Sources read since the markdown stage last ran.
     fresh: HashSet<String>,
     /// Templates changed since the last good render; `None`: all.
     templates: Option<HashSet<String>>,
     /// The theme on disk failed to load: `theme` is an older one.
     theme_stale: bool,
-    /// The last good build.
+    /// The last good build's files.
+    good: Option<Files>,
+}
+
+/// What one language's site keeps between builds.
+#[derive(Default)]
+struct LangState {
+    markdown: MarkdownCache,
+    search: crate::search::IndexCache,
+    /// The site as last built well.
     good: Option<Good>,
 }
 
@@ -84,7 +94,6 @@ struct Good {
     site: Site,
     site_view: Value,
     keywords: Vec<crate::search::site::KeywordGroup>,
-    files: Files,
 }
 
 impl Incremental {
@@ -151,8 +160,7 @@ impl Incremental {
             walk_ds: ds.sorted().into_iter().cloned().collect(),
             config,
             theme,
-            markdown: MarkdownCache::kept(),
-            search: crate::search::IndexCache::default(),
+            langs: Vec::new(),
             templates: None,
             theme_stale: false,
             good: None,
@@ -256,37 +264,47 @@ impl State {
             })
             .collect();
         laps.lap("clone parsed files");
-        let mut site = content::from_parsed(
+        let mut sites = content::sites_from_parsed(
             self.config.clone(),
             self.walked.clone(),
             parsed,
             opts.load_options(&self.config),
             &mut ds,
         );
-        if let Some(d) = build::missing_logo(&opts.root, &site.config, &self.theme) {
+        if let Some(d) = build::missing_logo(&opts.root, &self.config, &self.theme) {
             ds.push(d);
         }
         laps.lap("assemble");
-        ds.extend(render::render_markdown_cached(
-            &mut site,
-            md,
-            true,
-            &mut self.markdown,
-            &self.fresh,
-        ));
+        self.langs.resize_with(sites.len(), || LangState {
+            markdown: MarkdownCache::kept(),
+            ..LangState::default()
+        });
+        for (site, lang) in sites.iter_mut().zip(&mut self.langs) {
+            let strings = self.theme.strings_for(&site.config.language);
+            crate::languages::localise_dates(site, strings);
+            ds.extend(render::render_markdown_cached(
+                site,
+                md,
+                true,
+                &mut lang.markdown,
+                &self.fresh,
+            ));
+        }
         self.fresh.clear();
         laps.lap("markdown");
-        ds.extend(check::check_site(&site, opts.checks()));
+        for site in &sites {
+            ds.extend(check::check_site(site, opts.checks()));
+        }
         laps.lap("checks");
         if ds.has_errors() {
             return Err(BuildError::Site(ds));
         }
-        self.render(site, ds, opts, laps)
+        self.render(sites, ds, opts, laps)
     }
 
     fn render(
         &mut self,
-        site: Site,
+        sites: Vec<Site>,
         mut ds: Diagnostics,
         opts: &BuildOptions,
         mut laps: build::Laps,
@@ -295,59 +313,78 @@ impl State {
             relative: opts.relative,
             hubs_only: false,
         };
-        let previous = self.good.as_ref().map(|g| Previous {
-            site: &g.site,
-            site_view: &g.site_view,
-            keywords: &g.keywords,
-            files: &g.files,
-            templates: self.templates.as_ref(),
-        });
-        let rendered = render::render_site_from(
-            &site,
-            &self.theme,
-            ropts,
-            None,
-            previous.as_ref(),
-            &mut self.search,
-        )
-        .map_err(|errors| {
-            ds.extend(errors);
-            BuildError::Site(ds.clone())
-        })?;
-        let mut files: Files = HashMap::with_capacity(rendered.kept.len() + rendered.files.len());
-        if let Some(good) = &self.good {
-            for path in rendered.kept {
-                if let Some(bytes) = good.files.get(&path) {
-                    files.insert(path, Arc::clone(bytes));
+        let mut files: Files = HashMap::new();
+        let mut rendered_count = 0;
+        let mut goods = Vec::with_capacity(sites.len());
+        for (site, lang) in sites.iter().zip(&mut self.langs) {
+            let previous = lang
+                .good
+                .as_ref()
+                .zip(self.good.as_ref())
+                .map(|(g, files)| Previous {
+                    site: &g.site,
+                    site_view: &g.site_view,
+                    keywords: &g.keywords,
+                    files,
+                    templates: self.templates.as_ref(),
+                });
+            let rendered = render::render_site_from(
+                site,
+                &self.theme,
+                ropts,
+                None,
+                previous.as_ref(),
+                &mut lang.search,
+            )
+            .map_err(|errors| {
+                ds.extend(errors);
+                BuildError::Site(ds.clone())
+            })?;
+            if let Some(good) = &self.good {
+                for path in rendered.kept {
+                    if let Some(bytes) = good.get(&path) {
+                        files.insert(path, Arc::clone(bytes));
+                    }
                 }
             }
+            rendered_count += rendered.rendered;
+            files.extend(
+                rendered
+                    .files
+                    .into_iter()
+                    .map(|f| (f.path, Arc::from(f.contents))),
+            );
+            goods.push((rendered.site_view, rendered.keywords));
+        }
+        if sites.len() > 1 {
+            let f = render::sitemap_of(sites.iter());
+            files.insert(f.path, Arc::from(f.contents));
         }
         laps.lap("render");
-        let count = rendered.rendered;
-        files.extend(
-            rendered
-                .files
-                .into_iter()
-                .map(|f| (f.path, Arc::from(f.contents))),
-        );
         let listed: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), &**b)).collect();
-        ds.extend(crate::sitelinks::check_output(&site, &listed));
+        for site in &sites {
+            ds.extend(crate::sitelinks::check_output(site, &listed));
+        }
         drop(listed);
         laps.lap("link checks");
         if ds.has_errors() {
             return Err(BuildError::Site(ds));
         }
         self.templates = Some(HashSet::new());
-        self.good = Some(Good {
-            site,
-            site_view: rendered.site_view,
-            keywords: rendered.keywords,
-            files: files.clone(),
-        });
+        for ((site, (site_view, keywords)), lang) in
+            sites.into_iter().zip(goods).zip(&mut self.langs)
+        {
+            lang.good = Some(Good {
+                site,
+                site_view,
+                keywords,
+            });
+        }
+        self.good = Some(files.clone());
         Ok(Output {
             files,
             diagnostics: ds,
-            rendered: count,
+            rendered: rendered_count,
             parsed: 0,
         })
     }

@@ -15,6 +15,7 @@ pub mod external;
 pub mod fuzzing;
 pub mod headers;
 pub mod incremental;
+pub mod languages;
 pub mod lint;
 pub mod markdown;
 pub mod output;

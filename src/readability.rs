@@ -128,7 +128,12 @@ pub struct Score {
 /// Scores of every page with enough prose, hardest first.
 pub fn scores(site: &Site) -> Vec<Score> {
     let wanted = &site.config.check.plain_english_audiences;
-    let mut out: Vec<Score> = site.pages.iter().filter_map(|p| score(p, wanted)).collect();
+    merged(site.pages.iter().filter_map(|p| score(p, wanted)))
+}
+
+/// Scores (of one or more language sites), hardest first.
+pub fn merged(scores: impl Iterator<Item = Score>) -> Vec<Score> {
+    let mut out: Vec<Score> = scores.collect();
     out.sort_by(|a, b| {
         b.reading_age
             .total_cmp(&a.reading_age)
@@ -140,7 +145,9 @@ pub fn scores(site: &Site) -> Vec<Score> {
 /// A page's scores, if it has enough prose; `wanted` lists the audience
 /// terms that need plain English.
 fn score(page: &Page, wanted: &[String]) -> Option<Score> {
-    (page.prose.words >= MIN_WORDS).then(|| Score {
+    // The formulas are for English; a fallback is scored in its own site.
+    let english = crate::check::is_english(&page.meta.lang) && !page.meta.fallback;
+    (english && page.prose.words >= MIN_WORDS).then(|| Score {
         path: format!("content/{}", page.source),
         words: page.prose.words,
         flesch: page.prose.flesch(),

@@ -21,8 +21,10 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/de
 pub struct Theme {
     /// The compiled templates.
     pub tera: Tera,
-    /// UI strings for the site's language (`t` in templates).
+    /// UI strings for the site's main language (`t` in templates).
     pub strings: BTreeMap<String, String>,
+    /// UI strings of every language of the site, by language code.
+    pub languages: BTreeMap<String, BTreeMap<String, String>>,
     /// Static files by output path, theme files first, then the site's.
     pub static_files: BTreeMap<String, Vec<u8>>,
     /// Each template's text and the path it came from, for error positions.
@@ -41,6 +43,11 @@ pub struct TemplateSource {
 }
 
 impl Theme {
+    /// The UI strings of a language (the main language's if it has none).
+    pub fn strings_for(&self, lang: &str) -> &BTreeMap<String, String> {
+        self.languages.get(lang).unwrap_or(&self.strings)
+    }
+
     /// Turns a tera render error into a diagnostic that points into the template.
     pub fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
         let chain = error_chain(e);
@@ -110,12 +117,17 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     let policy = ReadPolicy::new(root, &config.build);
     let sources = collect_templates(root, &policy, &mut ds);
     let tera = compile(&sources, &mut ds);
-    let strings = load_strings(root, &config.language, &mut ds);
+    let languages = load_languages(root, config, &mut ds);
+    let strings = languages
+        .get(config.main_language())
+        .cloned()
+        .unwrap_or_default();
     let static_files = collect_static(root, &policy, &mut ds);
     match tera {
         Some(tera) if !ds.has_errors() => Ok(Theme {
             tera,
             strings,
+            languages,
             static_files,
             sources,
             warnings: ds.sorted().into_iter().cloned().collect(),
@@ -271,29 +283,82 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
-fn load_strings(root: &Path, language: &str, ds: &mut Diagnostics) -> BTreeMap<String, String> {
-    let name = format!("i18n/{language}.toml");
+/// The UI strings of every language of the site. Every language must have
+/// every key of the theme's English strings and of the main language's.
+fn load_languages(
+    root: &Path,
+    config: &Config,
+    ds: &mut Diagnostics,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    let codes = crate::languages::codes(config);
+    let mut reference: Vec<(String, String)> = embedded_strings("i18n/en.toml")
+        .map(|(_, text)| parse_strings("", &text, &mut Diagnostics::new()))
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let mut out = BTreeMap::new();
+    for (i, code) in codes.iter().enumerate() {
+        let Some((shown, text)) = strings_file(root, code, i == 0) else {
+            ds.push(
+                Diagnostic::error(format!("i18n/{code}.toml"), format!("there are no UI strings for the language \"{code}\""))
+                    .help(format!("copy themes/default/i18n/en.toml to i18n/{code}.toml in the site folder and translate every string")),
+            );
+            continue;
+        };
+        let strings = parse_strings(&shown, &text, ds);
+        if i == 0 {
+            for (k, v) in &strings {
+                if !reference.iter().any(|(r, _)| r == k) {
+                    reference.push((k.clone(), v.clone()));
+                }
+            }
+        }
+        for (key, english) in &reference {
+            if !strings.contains_key(key) {
+                ds.push(
+                    Diagnostic::error(
+                        &shown,
+                        format!("the UI strings for \"{code}\" have no key `{key}`"),
+                    )
+                    .help(format!(
+                        "add {key} = \"…\" to {shown}, translating \"{english}\""
+                    )),
+                );
+            }
+        }
+        out.insert(code.clone(), strings);
+    }
+    out
+}
+
+/// The strings file of a language: the site's `i18n/<code>.toml`, else the
+/// theme's; the main language falls back to the theme's English.
+fn strings_file(root: &Path, code: &str, main: bool) -> Option<(String, String)> {
+    let name = format!("i18n/{code}.toml");
     let site_file = root.join(&name);
-    let (shown, text) = if site_file.is_file() {
-        (
-            name.clone(),
+    if site_file.is_file() {
+        return Some((
+            name,
             std::fs::read_to_string(&site_file).unwrap_or_default(),
-        )
-    } else if let Some(f) = DEFAULT_THEME
-        .get_file(&name)
-        .or_else(|| DEFAULT_THEME.get_file("i18n/en.toml"))
-    {
-        (
-            format!("themes/default/{}", f.path().display()),
-            f.contents_utf8().unwrap_or_default().to_string(),
-        )
-    } else {
-        return BTreeMap::new();
-    };
-    match toml::from_str(&text) {
+        ));
+    }
+    embedded_strings(&name).or_else(|| main.then(|| embedded_strings("i18n/en.toml")).flatten())
+}
+
+/// A strings file of the embedded theme: (path shown, text).
+fn embedded_strings(name: &str) -> Option<(String, String)> {
+    let f = DEFAULT_THEME.get_file(name)?;
+    Some((
+        format!("themes/default/{}", f.path().display()),
+        f.contents_utf8().unwrap_or_default().to_string(),
+    ))
+}
+
+fn parse_strings(shown: &str, text: &str, ds: &mut Diagnostics) -> BTreeMap<String, String> {
+    match toml::from_str(text) {
         Ok(map) => map,
         Err(e) => {
-            ds.push(crate::config::toml_error(&shown, &text, &e, 0));
+            ds.push(crate::config::toml_error(shown, text, &e, 0));
             BTreeMap::new()
         }
     }

@@ -93,7 +93,10 @@ pub fn assemble(
 ) -> Site {
     let base_path = config.base_path();
     let mut site = Site {
+        lang_base: config.lang_base(),
         base_path,
+        foreign_links: HashMap::new(),
+        languages: Vec::new(),
         sections: Vec::new(),
         pages: Vec::new(),
         taxonomies: Vec::new(),
@@ -103,7 +106,7 @@ pub fn assemble(
         config,
     };
     let (indexes, pages): (Vec<Parsed>, Vec<Parsed>) =
-        parsed.into_iter().partition(|p| is_index(&p.rel));
+        parsed.into_iter().partition(|p| is_index(p.place()));
     build_sections(&mut site, indexes, &pages, ds);
     for p in pages {
         add_page(&mut site, p, opts, ds);
@@ -126,7 +129,7 @@ fn dir_of(rel: &str) -> &str {
 
 fn build_sections(site: &mut Site, indexes: Vec<Parsed>, pages: &[Parsed], ds: &mut Diagnostics) {
     let mut dirs = BTreeSet::from([String::new()]);
-    for rel in pages.iter().chain(&indexes).map(|p| p.rel.as_str()) {
+    for rel in pages.iter().chain(&indexes).map(Parsed::place) {
         let mut dir = dir_of(rel);
         while !dir.is_empty() {
             dirs.insert(dir.to_string());
@@ -135,7 +138,7 @@ fn build_sections(site: &mut Site, indexes: Vec<Parsed>, pages: &[Parsed], ds: &
     }
     let mut by_dir: HashMap<String, Parsed> = indexes
         .into_iter()
-        .map(|p| (dir_of(&p.rel).to_string(), p))
+        .map(|p| (dir_of(p.place()).to_string(), p))
         .collect();
     let mut positions: HashMap<String, usize> = HashMap::new();
     for dir in dirs {
@@ -159,12 +162,12 @@ fn make_section(
     ds: &mut Diagnostics,
 ) -> Section {
     let folder = dir.rsplit('/').next().unwrap_or("");
-    let parent_url = parent.map_or(site.base_path.as_str(), |p| {
+    let parent_url = parent.map_or(site.lang_base.as_str(), |p| {
         site.sections[p].meta.url.as_str()
     });
     let Some(mut parsed) = index else {
         let url = if dir.is_empty() {
-            site.base_path.clone()
+            site.lang_base.clone()
         } else {
             format!("{parent_url}{}/", slugify(folder))
         };
@@ -206,11 +209,12 @@ fn make_section(
         ds,
     );
     let url = if dir.is_empty() {
-        site.base_path.clone()
+        site.lang_base.clone()
     } else {
-        url_for(&src, &raw, &site.base_path, parent_url, folder, ds)
+        url_for(&src, &raw, &site.lang_base, parent_url, folder, ds)
     };
-    let meta = make_meta(&src, &mut raw, url, &site.config, false, ds);
+    let mut meta = make_meta(&src, &mut raw, url, &site.config, false, ds);
+    meta.fallback = parsed.fallback;
     let url_span = url_span(&src, &raw);
     if let Some((name, _)) = raw.taxonomies.first_key_value() {
         ds.push(
@@ -304,6 +308,8 @@ impl Meta {
             lang: lang.to_string(),
             translation_key: None,
             aliases: Vec::new(),
+            fallback: false,
+            translations: Vec::new(),
             weight: 0,
             source: None,
             extra: toml::Table::new(),
@@ -625,7 +631,7 @@ fn safe_source(
 }
 
 fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Diagnostics) {
-    let dir = dir_of(&parsed.rel).to_string();
+    let dir = dir_of(parsed.place()).to_string();
     let section = site.sections.iter().position(|s| s.dir == dir).unwrap_or(0);
     let mut raw = std::mem::take(&mut parsed.raw);
     let src = Source {
@@ -642,7 +648,7 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
     let type_span = raw.kind.as_ref().map(|k| src.front_span(k));
     report_key_problems(&src, problems, page_type, type_span, ds);
     let stem = parsed
-        .rel
+        .place()
         .rsplit('/')
         .next()
         .unwrap_or("")
@@ -651,12 +657,13 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
     let url = url_for(
         &src,
         &raw,
-        &site.base_path,
+        &site.lang_base,
         &site.sections[section].meta.url,
         &stem,
         ds,
     );
-    let meta = make_meta(&src, &mut raw, url, &site.config, true, ds);
+    let mut meta = make_meta(&src, &mut raw, url, &site.config, true, ds);
+    meta.fallback = parsed.fallback;
     let url_span = url_span(&src, &raw);
     let terms = check_terms(&src, &raw, &site.config, ds);
     let mut kind = if complete {
@@ -766,16 +773,16 @@ fn reserved_urls(site: &Site) -> HashMap<String, String> {
     let mut m = HashMap::new();
     for name in site.config.taxonomies.keys() {
         m.insert(
-            format!("{}{name}/", site.base_path),
+            format!("{}{name}/", site.lang_base),
             format!("the \"{name}\" taxonomy pages"),
         );
     }
     m.insert(
-        format!("{}browse/", site.base_path),
+        format!("{}browse/", site.lang_base),
         "the browse page".to_string(),
     );
     m.insert(
-        format!("{}search/", site.base_path),
+        format!("{}search/", site.lang_base),
         "the search page".to_string(),
     );
     for s in site.sections.iter().filter(|s| s.section_type == "guide") {
@@ -934,7 +941,7 @@ fn sort_sections(site: &mut Site) {
 }
 
 fn index_taxonomies(site: &Site) -> Vec<TaxonomyIndex> {
-    let base = &site.base_path;
+    let base = &site.lang_base;
     site.config
         .taxonomies
         .iter()

@@ -43,6 +43,14 @@ pub struct Site {
     pub config: Config,
     /// Base path of every URL, `/` or `/hr/`.
     pub base_path: String,
+    /// Where this language's pages start: the base path for the main
+    /// language, `<base path><code>/` for the others (see [`crate::languages`]).
+    pub lang_base: String,
+    /// Pages and sections of the other languages' sites, by source path,
+    /// with their URLs: `@/` links may lead to them.
+    pub foreign_links: std::collections::HashMap<String, String>,
+    /// Every language of a multilingual site (empty with one language).
+    pub languages: Vec<crate::languages::Language>,
     /// All sections; index 0 is the home page (`content/_index.md`).
     pub sections: Vec<Section>,
     /// All pages that will be built.
@@ -59,18 +67,26 @@ pub struct Site {
 }
 
 /// Loads a site: config already parsed, content walked, parsed and checked.
+/// With `[languages]`, this is the main language's site (see [`load_sites`]).
 pub fn load(root: &Path, config: Config, opts: LoadOptions) -> (Option<Site>, Diagnostics) {
+    let (sites, ds) = load_sites(root, config, opts);
+    (sites.into_iter().next(), ds)
+}
+
+/// Loads every language's site, the main language first (one site when
+/// `site.toml` declares no `[languages]`).
+pub fn load_sites(root: &Path, config: Config, opts: LoadOptions) -> (Vec<Site>, Diagnostics) {
     let mut ds = Diagnostics::new();
     let policy = walk::ReadPolicy::new(root, &config.build);
     let walked = walk::walk(&root.join("content"), &policy, &mut ds);
     let parsed = walk::parse_all(&root.join("content"), &walked.markdown, &policy);
-    let site = from_parsed(config, walked, parsed, opts, &mut ds);
-    (Some(site), ds)
+    let sites = sites_from_parsed(config, walked, parsed, opts, &mut ds);
+    (sites, ds)
 }
 
 /// Assembles the site from walked and parsed files (`parsed[i]` is
 /// `walked.markdown[i]`), reporting the files that could not be parsed.
-/// [`load`] and `freda serve`'s incremental rebuilds both end here.
+/// With `[languages]`, this is the main language's site.
 pub fn from_parsed(
     config: Config,
     walked: walk::Walked,
@@ -78,6 +94,22 @@ pub fn from_parsed(
     opts: LoadOptions,
     ds: &mut Diagnostics,
 ) -> Site {
+    let mut sites = sites_from_parsed(config, walked, parsed, opts, ds);
+    sites.swap_remove(0)
+}
+
+/// Assembles every language's site from walked and parsed files, the main
+/// language first. [`load_sites`] and `freda serve`'s incremental rebuilds
+/// both end here. A file is assembled once per site it appears in; the
+/// problems found in fallback copies repeat the main site's; repeats are
+/// shown once ([`Diagnostics::sorted`]).
+pub fn sites_from_parsed(
+    config: Config,
+    walked: walk::Walked,
+    parsed: Vec<Result<walk::Parsed, crate::diagnostics::Diagnostic>>,
+    opts: LoadOptions,
+    ds: &mut Diagnostics,
+) -> Vec<Site> {
     let mut ok = Vec::with_capacity(parsed.len());
     for r in parsed {
         match r {
@@ -85,9 +117,25 @@ pub fn from_parsed(
             Err(d) => ds.push(d),
         }
     }
-    let mut site = assemble::assemble(config, ok, walked.assets, opts, ds);
-    site.failed = failed_sources(&site, walked.markdown);
-    site
+    if config.languages.keys().all(|c| *c == config.language) {
+        let mut site = assemble::assemble(config, ok, walked.assets, opts, ds);
+        site.failed = failed_sources(&site, walked.markdown);
+        return vec![site];
+    }
+    let mut assets = Some(walked.assets);
+    let mut sites: Vec<Site> = crate::languages::split(&config, ok, ds)
+        .into_iter()
+        .map(|(code, files)| {
+            // Only the main language's site publishes the content assets.
+            let assets = assets.take().unwrap_or_default();
+            assemble::assemble(config.for_language(&code), files, assets, opts, ds)
+        })
+        .collect();
+    for site in &mut sites {
+        site.failed = failed_sources(site, walked.markdown.clone());
+    }
+    crate::languages::link(&mut sites);
+    sites
 }
 
 /// The Markdown files that became neither a page, a section nor a draft.

@@ -417,6 +417,11 @@ pub struct Meta {
     pub translation_key: Option<String>,
     /// Old URLs.
     pub aliases: Vec<String>,
+    /// A main-language page shown in another language's site because it
+    /// has no translation (see [`crate::languages`]).
+    pub fallback: bool,
+    /// This page in every language that has it, for the language switcher.
+    pub translations: Vec<crate::languages::Translation>,
     /// Ordering.
     pub weight: i64,
     /// Attribution.

@@ -32,6 +32,19 @@ pub struct Parsed {
     pub front_offset: usize,
     /// The front matter.
     pub raw: RawFrontMatter,
+    /// Where the file sits for its URL and section when that differs from
+    /// `rel`: `about.cy.md` is placed as `about.md` in the Welsh site.
+    pub place: Option<String>,
+    /// A main-language file standing in, in another language's site, for
+    /// a translation that does not exist (see [`crate::languages`]).
+    pub fallback: bool,
+}
+
+impl Parsed {
+    /// The path that decides the file's URL and section (see `place`).
+    pub fn place(&self) -> &str {
+        self.place.as_deref().unwrap_or(&self.rel)
+    }
 }
 
 /// How files are read from the site folder: which symbolic links are
@@ -303,5 +316,7 @@ pub fn parse_text(shown: &str, rel: &str, text: String) -> Result<Parsed, Diagno
         body_offset,
         front_offset,
         raw,
+        place: None,
+        fallback: false,
     })
 }

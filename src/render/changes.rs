@@ -36,6 +36,7 @@ impl<'a> Reuse<'a> {
         if *previous.site_view != new.site_view
             || previous.site.base_path != new.site.base_path
             || previous.site.config.language != new.site.config.language
+            || previous.site.languages != new.site.languages
         {
             return None;
         }
@@ -47,7 +48,8 @@ impl<'a> Reuse<'a> {
             .iter()
             .map(|p| {
                 let &j = pages.get(p.meta.url.as_str())?;
-                (card(p) == card(&old_site.pages[j])).then_some(j)
+                (card(p, new.lang_strings) == card(&old_site.pages[j], new.lang_strings))
+                    .then_some(j)
             })
             .collect();
         Some(Reuse {
@@ -57,6 +59,7 @@ impl<'a> Reuse<'a> {
                 opts: new.opts,
                 site_view: previous.site_view.clone(),
                 strings: new.strings.clone(),
+                lang_strings: new.lang_strings,
                 keywords: std::sync::OnceLock::new(),
             },
             new,

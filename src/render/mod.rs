@@ -232,6 +232,9 @@ fn links_fingerprint(site: &Site) -> u64 {
         (&s.source, &s.meta.url).hash(&mut h);
     }
     (&site.drafts, &site.failed).hash(&mut h);
+    let mut foreign: Vec<_> = site.foreign_links.iter().collect();
+    foreign.sort();
+    foreign.hash(&mut h);
     h.finish()
 }
 
@@ -253,10 +256,26 @@ pub fn link_targets(site: &Site) -> LinkTargets {
         base_path: site.base_path.clone(),
         ..LinkTargets::default()
     };
-    for p in &site.pages {
+    // Other languages' pages first: this site's own entries replace them.
+    t.urls.extend(site.foreign_links.clone());
+    for p in site.pages.iter().filter(|p| !p.meta.fallback) {
         t.urls.insert(p.source.clone(), p.meta.url.clone());
     }
-    for s in &site.sections {
+    for s in site.sections.iter().filter(|s| !s.meta.fallback) {
+        if let Some(src) = &s.source {
+            t.urls.insert(src.clone(), s.meta.url.clone());
+        }
+    }
+    // In another language, a link to a main-language file leads to its
+    // translation here, or else to its fallback here.
+    for p in &site.pages {
+        if p.meta.fallback {
+            t.urls.insert(p.source.clone(), p.meta.url.clone());
+        } else if let Some(main) = crate::languages::translated_source(&p.source, &p.meta.lang) {
+            t.urls.insert(main, p.meta.url.clone());
+        }
+    }
+    for s in site.sections.iter().filter(|s| s.meta.fallback) {
         if let Some(src) = &s.source {
             t.urls.insert(src.clone(), s.meta.url.clone());
         }
@@ -342,8 +361,12 @@ pub fn render_site_from(
         search::SearchIndex::default()
     } else {
         search::build_index_cached(
-            search::site::docs(site),
-            &search::site::options(site, opts.relative),
+            search::site::docs(site, theme.strings_for(&site.config.language)),
+            &search::site::options(
+                site,
+                opts.relative,
+                theme.strings_for(&site.config.language),
+            ),
             search,
         )
     };
@@ -385,17 +408,9 @@ pub fn render_site_from(
     }
     let rendered = files.len();
     laps.lap("templates");
-    files.push(sitemap(site));
-    files.push(robots(site));
-    files.push(brand_css(site));
-    files.extend(crate::headers::files(&site.base_path, |p| {
-        theme.static_files.contains_key(p)
-    }));
-    files.extend(theme.static_files.iter().map(|(p, b)| OutputFile {
-        path: p.clone(),
-        contents: b.clone(),
-    }));
-    files.extend(assets(site)?);
+    if site.config.is_main_language() {
+        files.extend(site_files(site, theme)?);
+    }
     files.extend(index.files);
     shared.keywords();
     let keywords = shared.keywords.into_inner().unwrap_or_default();
@@ -406,6 +421,54 @@ pub fn render_site_from(
         keywords,
         rendered,
     })
+}
+
+/// The files a site has once, whatever its languages: sitemap, robots.txt,
+/// the brand colour, server headers, static files and content assets.
+fn site_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut files = vec![sitemap(site), robots(site), brand_css(site)];
+    files.extend(crate::headers::files(&site.base_path, |p| {
+        theme.static_files.contains_key(p)
+    }));
+    files.extend(theme.static_files.iter().map(|(p, b)| OutputFile {
+        path: p.clone(),
+        contents: b.clone(),
+    }));
+    files.extend(assets(site)?);
+    Ok(files)
+}
+
+/// Renders every language's site (the main language's first) into one
+/// list of files, with one sitemap listing the pages of all of them.
+pub fn render_sites(
+    sites: &[Site],
+    theme: &Theme,
+    opts: RenderOptions,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for site in sites {
+        match render_site(site, theme, opts, progress) {
+            Ok(more) => files.extend(more),
+            Err(more) => errors.extend(more),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    replace_sitemap(&mut files, sites);
+    Ok(files)
+}
+
+/// With more than one language, the sitemap lists every language's pages.
+pub fn replace_sitemap(files: &mut [OutputFile], sites: &[Site]) {
+    if sites.len() < 2 {
+        return;
+    }
+    if let Some(f) = files.iter_mut().find(|f| f.path == "sitemap.xml") {
+        *f = sitemap_of(sites.iter());
+    }
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
@@ -450,6 +513,28 @@ fn assets(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
 struct Link<'a> {
     title: &'a str,
     url: &'a str,
+    /// The title's language when it differs from the page's (a fallback's).
+    lang: &'a str,
+}
+
+impl<'a> Link<'a> {
+    /// A link to a page or section, in the language of `site`.
+    fn to(meta: &'a crate::content::Meta, site: &Site) -> Link<'a> {
+        Link {
+            title: &meta.title,
+            url: &meta.url,
+            lang: other_lang(meta, site),
+        }
+    }
+}
+
+/// A page's language if it differs from its site's (a fallback's), else "".
+fn other_lang<'a>(meta: &'a crate::content::Meta, site: &Site) -> &'a str {
+    if meta.lang == site.config.language {
+        ""
+    } else {
+        &meta.lang
+    }
 }
 
 /// A page as a card in lists.
@@ -464,19 +549,36 @@ struct Card<'a> {
     date: Option<String>,
     date_display: Option<&'a str>,
     status: Status,
+    /// A fallback's language (it differs from the list's), else "".
+    lang: &'a str,
+    /// A main-language page standing in for a missing translation.
+    fallback: bool,
 }
 
-fn card(p: &Page) -> Card<'_> {
+fn card<'a>(p: &'a Page, strings: &'a Strings) -> Card<'a> {
     Card {
         title: &p.meta.title,
         summary: &p.meta.summary,
         url: &p.meta.url,
         page_type: p.page_type,
-        type_label: p.page_type.label(),
+        type_label: type_label(p.page_type, strings),
         date: p.meta.date.map(|d| d.to_string()),
         date_display: p.meta.date_display.as_deref(),
         status: p.meta.status,
+        lang: if p.meta.fallback { &p.meta.lang } else { "" },
+        fallback: p.meta.fallback,
     }
+}
+
+/// UI strings by key.
+pub type Strings = std::collections::BTreeMap<String, String>;
+
+/// A content type's name in the UI language: `type_<name>` from the
+/// strings, else the English label.
+pub fn type_label(t: PageType, strings: &Strings) -> &str {
+    strings
+        .get(&format!("type_{}", t.name()))
+        .map_or(t.label(), String::as_str)
 }
 
 /// What a page's output takes from outside the page: its section, its
@@ -509,6 +611,8 @@ struct Shared<'a> {
     opts: RenderOptions,
     site_view: Value,
     strings: Value,
+    /// The UI strings of the site's language.
+    lang_strings: &'a Strings,
     /// The search page's A–Z index, made once (and kept for the next build).
     keywords: std::sync::OnceLock<Vec<search::site::KeywordGroup>>,
 }
@@ -536,20 +640,21 @@ impl<'a> Shared<'a> {
             theme,
             opts,
             site_view,
-            strings: json!(theme.strings),
+            strings: json!(theme.strings_for(&site.config.language)),
+            lang_strings: theme.strings_for(&site.config.language),
             keywords: std::sync::OnceLock::new(),
         }
     }
 
     fn keywords(&self) -> &[search::site::KeywordGroup] {
         self.keywords
-            .get_or_init(|| search::site::keyword_index(self.site, self.tag_label()))
+            .get_or_init(|| search::site::keyword_index(self.site, self.lang_strings))
     }
 
     /// The template and URL of a job, without rendering it.
     fn target(&self, job: Job) -> (String, String) {
         let site = self.site;
-        let base = &site.base_path;
+        let base = &site.lang_base;
         match job {
             Job::Page(i) => (
                 site.pages[i].page_type.template_name(),
@@ -596,7 +701,29 @@ impl<'a> Shared<'a> {
         ctx.insert("site", &self.site_view);
         ctx.insert("t", &self.strings);
         ctx.insert("base_path", &self.site.base_path);
+        ctx.insert("lang_base", &self.site.lang_base);
         ctx.insert("current_url", &url);
+        let translations = self.translations(job, &url);
+        let meta = match job {
+            Job::Page(i) => Some(&self.site.pages[i].meta),
+            Job::Section(i) | Job::GuidePrint(i) => Some(&self.site.sections[i].meta),
+            _ => None,
+        };
+        let fallback = meta.is_some_and(|m| m.fallback);
+        // A fallback's canonical address is the page in its own language.
+        let canonical = translations
+            .iter()
+            .find(|t| fallback && t.available)
+            .map_or(url.as_str(), |t| t.url.as_str());
+        ctx.insert("canonical_url", canonical);
+        ctx.insert("fallback", &fallback);
+        if !ctx.contains_key("content_lang") {
+            ctx.insert(
+                "content_lang",
+                meta.map_or("", |m| other_lang(m, self.site)),
+            );
+        }
+        ctx.insert("translations", &translations);
         if !ctx.contains_key("breadcrumbs") {
             ctx.insert("breadcrumbs", &Vec::<Value>::new());
         }
@@ -617,19 +744,51 @@ impl<'a> Shared<'a> {
         })
     }
 
+    /// The job's page in every language that has it, for the language
+    /// switcher and `hreflang` links (empty with one language).
+    fn translations(&self, job: Job, url: &str) -> Vec<crate::languages::Translation> {
+        let site = self.site;
+        match job {
+            Job::Page(i) => site.pages[i].meta.translations.clone(),
+            Job::Section(i) => site.sections[i].meta.translations.clone(),
+            Job::GuidePrint(i) => {
+                let mut list = site.sections[i].meta.translations.clone();
+                for t in &mut list {
+                    t.url.push_str("print/");
+                }
+                list
+            }
+            _ => {
+                let rel = url.strip_prefix(site.lang_base.as_str()).unwrap_or(url);
+                site.languages
+                    .iter()
+                    .filter_map(|l| {
+                        Some(crate::languages::Translation {
+                            lang: l.code.clone(),
+                            name: l.name.clone(),
+                            url: l.generated_url(rel)?,
+                            available: true,
+                        })
+                    })
+                    .collect()
+            }
+        }
+    }
+
     fn breadcrumbs(&self, mut section: Option<usize>) -> Vec<Link<'a>> {
         let mut chain = Vec::new();
         while let Some(i) = section {
             let s = &self.site.sections[i];
-            let title = if i == 0 {
-                self.home_label()
+            let link = if s.parent.is_none() {
+                Link {
+                    title: self.home_label(),
+                    url: &s.meta.url,
+                    lang: "",
+                }
             } else {
-                &s.meta.title
+                Link::to(&s.meta, self.site)
             };
-            chain.push(Link {
-                title,
-                url: &s.meta.url,
-            });
+            chain.push(link);
             section = s.parent;
         }
         chain.reverse();
@@ -637,10 +796,7 @@ impl<'a> Shared<'a> {
     }
 
     fn home_label(&self) -> &'a str {
-        self.theme
-            .strings
-            .get("home")
-            .map_or("Home", String::as_str)
+        self.lang_strings.get("home").map_or("Home", String::as_str)
     }
 
     fn page(&self, i: usize) -> tera::Context {
@@ -705,7 +861,11 @@ impl<'a> Shared<'a> {
     fn section_value(&self, i: usize) -> Value {
         let s = &self.site.sections[i];
         let mut v = json!(s);
-        let pages: Vec<Card> = s.pages.iter().map(|j| card(&self.site.pages[*j])).collect();
+        let pages: Vec<Card> = s
+            .pages
+            .iter()
+            .map(|j| card(&self.site.pages[*j], self.lang_strings))
+            .collect();
         let subs: Vec<Value> = s
             .subsections
             .iter()
@@ -746,7 +906,11 @@ impl<'a> Shared<'a> {
                 .cmp(&a.meta.date)
                 .then_with(|| a.meta.title.cmp(&b.meta.title))
         });
-        studies.into_iter().take(6).map(card).collect()
+        studies
+            .into_iter()
+            .take(6)
+            .map(|p| card(p, self.lang_strings))
+            .collect()
     }
 
     fn guide_print(&self, i: usize) -> tera::Context {
@@ -764,10 +928,7 @@ impl<'a> Shared<'a> {
         let mut ctx = tera::Context::new();
         ctx.insert("guide", &guide);
         let mut crumbs = self.breadcrumbs(s.parent);
-        crumbs.push(Link {
-            title: &s.meta.title,
-            url: &s.meta.url,
-        });
+        crumbs.push(Link::to(&s.meta, self.site));
         ctx.insert("breadcrumbs", &crumbs);
         ctx
     }
@@ -786,7 +947,7 @@ impl<'a> Shared<'a> {
         let pages: Vec<Card> = term
             .pages
             .iter()
-            .map(|j| card(&self.site.pages[*j]))
+            .map(|j| card(&self.site.pages[*j], self.lang_strings))
             .collect();
         let mut ctx = tera::Context::new();
         ctx.insert(
@@ -802,6 +963,7 @@ impl<'a> Shared<'a> {
         crumbs.push(Link {
             title: &tax.label,
             url: &tax.url,
+            lang: "",
         });
         ctx.insert("breadcrumbs", &crumbs);
         ctx
@@ -811,10 +973,6 @@ impl<'a> Shared<'a> {
         let mut ctx = self.browse();
         ctx.insert("keywords", self.keywords());
         ctx
-    }
-
-    fn tag_label(&self) -> &'a str {
-        self.theme.strings.get("tag").map_or("Tag", String::as_str)
     }
 
     fn browse(&self) -> tera::Context {
@@ -831,10 +989,7 @@ fn site_view(site: &Site) -> Value {
     let nav: Vec<Link> = site.sections[0]
         .subsections
         .iter()
-        .map(|i| Link {
-            title: &site.sections[*i].meta.title,
-            url: &site.sections[*i].meta.url,
-        })
+        .map(|i| Link::to(&site.sections[*i].meta, site))
         .collect();
     let taxonomies: Vec<Value> = site
         .taxonomies
@@ -845,10 +1000,7 @@ fn site_view(site: &Site) -> Value {
     let footer: Vec<Link> = site.sections[0]
         .pages
         .iter()
-        .map(|i| Link {
-            title: &site.pages[*i].meta.title,
-            url: &site.pages[*i].meta.url,
-        })
+        .map(|i| Link::to(&site.pages[*i].meta, site))
         .collect();
     let logo = c
         .branding
@@ -888,16 +1040,32 @@ fn origin(base_url: &str) -> &str {
 }
 
 fn sitemap(site: &Site) -> OutputFile {
-    let origin = origin(&site.config.base_url);
+    sitemap_of(std::iter::once(site))
+}
+
+/// The sitemap of one or more language sites: every page and section but
+/// fallbacks (they are another language's page).
+pub fn sitemap_of<'a>(sites: impl Iterator<Item = &'a Site> + Clone) -> OutputFile {
+    let Some(first) = sites.clone().next() else {
+        return OutputFile {
+            path: "sitemap.xml".to_string(),
+            contents: Vec::new(),
+        };
+    };
+    let origin = origin(&first.config.base_url);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let sections = site
-        .sections
-        .iter()
-        .map(|s| (&s.meta.url, s.meta.last_reviewed.or(s.meta.date)));
-    let pages = site
-        .pages
-        .iter()
-        .map(|p| (&p.meta.url, p.meta.last_reviewed.or(p.meta.date)));
+    let sections = sites.clone().flat_map(|site| {
+        site.sections
+            .iter()
+            .filter(|s| !s.meta.fallback)
+            .map(|s| (&s.meta.url, s.meta.last_reviewed.or(s.meta.date)))
+    });
+    let pages = sites.flat_map(|site| {
+        site.pages
+            .iter()
+            .filter(|p| !p.meta.fallback)
+            .map(|p| (&p.meta.url, p.meta.last_reviewed.or(p.meta.date)))
+    });
     let mut entries: Vec<_> = sections.chain(pages).collect();
     entries.sort();
     for (url, date) in entries {

@@ -9,16 +9,18 @@ use serde::Serialize;
 use super::{FacetDef, SearchDoc, SearchOptions};
 use crate::content::frontmatter::Status;
 use crate::content::{Page, Site};
+use crate::render::{type_label, Strings};
 
 /// The pages search should find: built, and not archived.
+/// A fallback is another language's page: it is searched there.
 fn searchable(site: &Site) -> impl Iterator<Item = &Page> {
     site.pages
         .iter()
-        .filter(|p| p.meta.status != Status::Archived)
+        .filter(|p| p.meta.status != Status::Archived && !p.meta.fallback)
 }
 
 /// Search documents for every searchable page; URLs relative to the site root.
-pub fn docs(site: &Site) -> Vec<SearchDoc> {
+pub fn docs(site: &Site, strings: &Strings) -> Vec<SearchDoc> {
     searchable(site)
         .map(|p| SearchDoc {
             lang: p.meta.lang.clone(),
@@ -31,7 +33,7 @@ pub fn docs(site: &Site) -> Vec<SearchDoc> {
             title: p.meta.title.clone(),
             summary: p.meta.summary.clone(),
             page_type: p.page_type.name().to_string(),
-            type_label: p.page_type.label().to_string(),
+            type_label: type_label(p.page_type, strings).to_string(),
             facets: p
                 .taxonomies
                 .iter()
@@ -51,7 +53,7 @@ pub fn docs(site: &Site) -> Vec<SearchDoc> {
 }
 
 /// Index options for the site: facets are its vocabularies, with their labels.
-pub fn options(site: &Site, with_js: bool) -> SearchOptions {
+pub fn options(site: &Site, with_js: bool, strings: &Strings) -> SearchOptions {
     let param = |name: &str| match name {
         "rights" => "right".to_string(),
         "principles" => "principle".to_string(),
@@ -68,6 +70,10 @@ pub fn options(site: &Site, with_js: bool) -> SearchOptions {
     SearchOptions {
         with_js,
         facets,
+        type_label: strings
+            .get("content_type")
+            .cloned()
+            .unwrap_or_else(|| "Type".to_string()),
         ..SearchOptions::default()
     }
 }
@@ -96,7 +102,8 @@ pub struct KeywordGroup {
 const COMMON_HEADING: usize = 2;
 
 /// The A–Z index: page titles, distinctive headings and taxonomy terms in use.
-pub fn keyword_index(site: &Site, tag_label: &str) -> Vec<KeywordGroup> {
+pub fn keyword_index(site: &Site, strings: &Strings) -> Vec<KeywordGroup> {
+    let tag_label = strings.get("tag").map_or("Tag", String::as_str);
     let mut heading_pages: HashMap<String, usize> = HashMap::new();
     for p in searchable(site) {
         for h in &p.meta.toc {
@@ -108,7 +115,7 @@ pub fn keyword_index(site: &Site, tag_label: &str) -> Vec<KeywordGroup> {
         all.push(Keyword {
             label: p.meta.title.clone(),
             url: p.meta.url.clone(),
-            context: p.page_type.label().to_string(),
+            context: type_label(p.page_type, strings).to_string(),
         });
         for h in p
             .meta
