@@ -239,6 +239,18 @@ impl Collector {
                 list.push(word.clone());
             }
         }
+        // Forms a query may take that the text does not (Welsh mutations).
+        for list in &mut out {
+            let more: Vec<String> = list
+                .iter()
+                .flat_map(|w| self.analyzer.variants(w))
+                .collect();
+            for v in more {
+                if !list.contains(&v) {
+                    list.push(v);
+                }
+            }
+        }
         out
     }
 }

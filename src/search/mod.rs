@@ -57,6 +57,7 @@ mod files;
 mod shards;
 pub mod site;
 pub mod text;
+pub mod welsh;
 
 #[cfg(test)]
 mod tests;

@@ -59,7 +59,16 @@ fn lookup(index: &SearchIndex, word: &str) -> Option<(Value, Value)> {
 
 /// The shard entry for a folded word and the shard file it is in.
 fn lookup_file<'a>(index: &'a SearchIndex, word: &str) -> Option<(Value, &'a SearchFile)> {
-    let m = manifest(index, "en");
+    lookup_in(index, "en", word)
+}
+
+/// [`lookup_file`] in one language's index.
+fn lookup_in<'a>(
+    index: &'a SearchIndex,
+    lang: &str,
+    word: &str,
+) -> Option<(Value, &'a SearchFile)> {
+    let m = manifest(index, lang);
     let t = m["t"].as_array()?;
     let mut shard = 0;
     for i in (0..t.len()).step_by(2) {
@@ -67,7 +76,7 @@ fn lookup_file<'a>(index: &'a SearchIndex, word: &str) -> Option<(Value, &'a Sea
             shard = i / 2;
         }
     }
-    let name = format!("search/en/t{shard}.{}.json", t[shard * 2 + 1].as_str()?);
+    let name = format!("search/{lang}/t{shard}.{}.json", t[shard * 2 + 1].as_str()?);
     let f = index.files.iter().find(|f| f.path == name)?;
     let entry = json(f)["w"]
         .as_array()?
@@ -115,6 +124,53 @@ fn folds_case_and_welsh_diacritics() {
     assert_eq!(fold_word("Straße"), "strasse");
     let words: Vec<String> = tokens("Gwasanaethau iechyd meddwl: ŵyr, tŷ").collect();
     assert_eq!(words, ["gwasanaethau", "iechyd", "meddwl", "wyr", "ty"]);
+}
+
+/// Welsh mutations: a query in any mutated form finds the pages that use
+/// any other form of the same radical, and only in the Welsh index.
+#[test]
+fn welsh_mutations_find_each_other() {
+    let mut docs = vec![
+        doc(
+            "cy/a/",
+            "Gofal urddasol",
+            "Gofal i bobl hŷn.",
+            "Mae gofal da yn bwysig.",
+        ),
+        doc(
+            "cy/b/",
+            "Ein hurddas",
+            "Am ofal yn y cartref.",
+            "Gwella ei ofal.",
+        ),
+        doc("cy/c/", "Ffôn", "Rhif ffôn.", "Ffoniwch ni."),
+        doc("en/", "Care", "Good care.", "Care matters."),
+    ];
+    for d in &mut docs[..3] {
+        d.lang = "cy".into();
+    }
+    let index = build_index(&docs, false);
+    let levels = manifest(&index, "cy")["L"].as_u64().expect("levels");
+    let docs_of = |word: &str| -> Vec<u64> {
+        let Some((entry, _)) = lookup_in(&index, "cy", word) else {
+            return Vec::new();
+        };
+        let postings = decode(&entry[1], levels);
+        let mut found: Vec<u64> = postings.into_iter().map(|(d, _)| d).collect();
+        found.sort_unstable();
+        found
+    };
+    // Documents 0 and 1 (in index order) have "gofal" and "ofal".
+    assert_eq!(docs_of("gofal"), [0, 1]);
+    assert_eq!(docs_of("ofal"), [0, 1]);
+    assert_eq!(docs_of("ngofal"), [0, 1], "a form no page uses");
+    assert_eq!(docs_of("urddas"), docs_of("hurddas"));
+    assert!(!docs_of("urddas").is_empty());
+    assert_eq!(docs_of("ffon"), [2], "ff does not mutate; diacritics fold");
+    assert!(
+        lookup_in(&index, "en", "ofal").is_none(),
+        "English is not mutated"
+    );
 }
 
 /// Snowball English keeps "restraint" apart from "restrain": "restraining"

@@ -246,6 +246,8 @@ fn keep_token(word: &str) -> bool {
 pub struct Analyzer {
     stop: std::collections::BTreeSet<&'static str>,
     stemmer: Option<Stemmer>,
+    /// Welsh: words are keyed by their mutation series ([`super::welsh`]).
+    welsh: bool,
 }
 
 impl Analyzer {
@@ -254,6 +256,20 @@ impl Analyzer {
         Analyzer {
             stop: stop_words(lang).split_whitespace().collect(),
             stemmer: stemmer(lang),
+            welsh: primary_subtag(lang) == "cy",
+        }
+    }
+
+    /// The forms a query may take for an indexed word, besides the word
+    /// itself: Welsh mutations (see [`super::welsh::variants`]).
+    pub fn variants(&self, folded: &str) -> Vec<String> {
+        if self.welsh {
+            super::welsh::variants(folded)
+                .into_iter()
+                .filter(|v| v != folded && !self.is_stop(v))
+                .collect()
+        } else {
+            Vec::new()
         }
     }
 
@@ -266,6 +282,7 @@ impl Analyzer {
     pub fn stem(&self, folded: &str) -> String {
         match &self.stemmer {
             Some(s) => s.stem(folded).into_owned(),
+            None if self.welsh => super::welsh::key(folded),
             None => folded.to_owned(),
         }
     }
