@@ -10,6 +10,7 @@ mod fuzz_regressions;
 mod hostile;
 mod incremental;
 mod invalid;
+mod languages;
 mod output;
 #[cfg(feature = "serve")]
 mod serve;

@@ -1027,6 +1027,41 @@ async function checkHeaderSearch(content) {
 }
 
 // 2: a typo gets a "Did you mean".
+// Welsh: the Welsh home page's header box searches the Welsh index only, and a mutated form finds the radical
+// (or the other way round): "cleifion" finds "Urddas i gleifion hŷn…"; the English box does not find Welsh words.
+async function checkWelshSearch() {
+  const welsh = new URL('cy/', base).href;
+  const where = `header box on ${shortUrl(welsh)}`;
+  const context = await newContext();
+  try {
+    const { page, state } = await openPage(context);
+    await page.goto(welsh, { waitUntil: 'networkidle' });
+    await resetRecorders(page, state);
+    await page.focus(HEADER_INPUT);
+    await page.keyboard.type('cleifion', { delay: KEY_DELAY });
+    const hit = (s) => s.panelShown && s.options.some((o) => /gleifion/i.test(o.title) && o.titleMarks.length > 0);
+    const w = await waitForSnapshot(page, HEADER_INPUT, hit, RESULTS_WITHIN);
+    record('search', `${where}: "cleifion" finds the page titled "…gleifion…" (soft mutation), marked`, w.ok,
+      w.ok ? [] : [`after ${w.ms} ms: status "${w.s && w.s.status}", ${describeOptions(w.s)}`]);
+    const english = (w.s ? w.s.options : []).filter((o) => !new URL(o.href).pathname.startsWith(new URL(welsh).pathname));
+    record('search', `${where}: every result is a Welsh page (under ${shortUrl(welsh)})`, w.ok && english.length === 0,
+      english.map((o) => `${o.title}: ${o.href}`));
+    await page.goto(base.href, { waitUntil: 'networkidle' });
+    await page.focus(HEADER_INPUT);
+    await page.keyboard.type('gleifion', { delay: KEY_DELAY });
+    await sleep(1500);
+    const s = await snapshot(page, HEADER_INPUT);
+    record('search', `header box on ${shortUrl(base.href)}: "gleifion" finds no page (English index)`, !!s && s.options.length === 0,
+      s ? s.options.map((o) => `${o.title}: ${o.href}`) : ['no search box']);
+    const errors = await recordedErrors(page, state);
+    record('search', `${where}: no errors while searching in Welsh`, errors.length === 0, errors);
+  } catch (err) {
+    record('search', `${where}: Welsh search harness`, false, [`harness error: ${err.message.split('\n')[0]}`]);
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
 async function checkTypo(entry) {
   const where = `header box on ${shortUrl(entry.url)}`;
   const context = await newContext();
@@ -1406,6 +1441,7 @@ async function checkSearch(home, content) {
   if (content) await checkHeaderSearch(content);
   else record('search', 'header box', false, ['no content page found']);
   if (home) await checkTypo(home);
+  if (fs.existsSync(path.join(opts.public, 'cy', 'index.html'))) await checkWelshSearch();
   await checkSearchPage();
   if (home) await checkSearchNoJs(home);
   else record('search-nojs', 'home page', false, ['no index.html at the top of the site']);
