@@ -20,7 +20,9 @@ fn part<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     let Some(i) = html.find(start) else {
         return "";
     };
-    let j = html[i..].find(end).map_or(html.len(), |j| i + j + end.len());
+    let j = html[i..]
+        .find(end)
+        .map_or(html.len(), |j| i + j + end.len());
     &html[i..j]
 }
 
@@ -67,8 +69,11 @@ fn translations_are_linked_with_hreflang_and_a_language_switcher() {
             .join(" "),
         "<nav class=\"language-switcher\" aria-label=\"Languages\"> <ul> <li><a href=\"/hr/cy/case-studies/visiting/\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a></li> </ul> </nav>"
     );
-    assert!(part(&cy, "<nav class=\"language-switcher\"", "</nav>")
-        .contains("<a href=\"/hr/case-studies/visiting/\" hreflang=\"en\" lang=\"en\">English</a>"));
+    assert!(
+        part(&cy, "<nav class=\"language-switcher\"", "</nav>").contains(
+            "<a href=\"/hr/case-studies/visiting/\" hreflang=\"en\" lang=\"en\">English</a>"
+        )
+    );
     // Generated pages switch too.
     let browse = read(&public, "cy/browse/index.html");
     assert!(browse.contains("<a href=\"/hr/browse/\" hreflang=\"en\" lang=\"en\">English</a>"));
@@ -84,14 +89,23 @@ fn an_untranslated_page_falls_back_with_a_notice_not_a_404() {
     let public = build(site.path(), &[]);
     let page = read(&public, "cy/case-studies/fair-meals/index.html");
     assert!(page.contains("<html lang=\"cy\">"));
-    assert!(page.contains("<p class=\"banner-title\">Nid yw&#39;r dudalen hon ar gael yn Gymraeg eto</p>"), "{page}");
+    assert!(
+        page.contains(
+            "<p class=\"banner-title\">Nid yw&#39;r dudalen hon ar gael yn Gymraeg eto</p>"
+        ),
+        "{page}"
+    );
     assert!(page.contains("<h1 lang=\"en\">Fair meals</h1>"));
     assert!(page.contains("<div class=\"content\" lang=\"en\">"));
     // Search engines are sent to the original; it is not an alternate.
-    assert!(page.contains("<link rel=\"canonical\" href=\"https://trust.example/hr/case-studies/fair-meals/\">"));
+    assert!(page.contains(
+        "<link rel=\"canonical\" href=\"https://trust.example/hr/case-studies/fair-meals/\">"
+    ));
     assert!(!page.contains("hreflang=\"cy\" href="));
     let en = read(&public, "case-studies/fair-meals/index.html");
-    assert!(en.contains("<a href=\"/hr/cy/case-studies/fair-meals/\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a>"));
+    assert!(en.contains(
+        "<a href=\"/hr/cy/case-studies/fair-meals/\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a>"
+    ));
     assert!(!en.contains("banner-fallback"));
     // The Welsh list marks it as English.
     let list = read(&public, "cy/case-studies/index.html");
@@ -119,7 +133,10 @@ fn each_language_has_its_own_search_index() {
     };
     let (en, cy) = (docs("en"), docs("cy"));
     assert!(cy.contains("cy/case-studies/visiting/") && cy.contains("cy/about/"));
-    assert!(!cy.contains("fair-meals"), "a fallback is searched in its own language");
+    assert!(
+        !cy.contains("fair-meals"),
+        "a fallback is searched in its own language"
+    );
     assert!(en.contains("case-studies/fair-meals/") && !en.contains("cy/"));
 }
 
@@ -160,7 +177,10 @@ fn language_mistakes_are_located_errors() {
     assert_eq!(out.status.code(), Some(1));
     let got = stderr(&out);
     assert!(got.contains("content/case-studies/fair-meals.cy.md:4:8: error: lang = \"en\", but the file name says the page is in \"cy\"\n"), "{got}");
-    assert!(got.contains("  help: remove lang (the file name is enough), or rename the file\n"), "{got}");
+    assert!(
+        got.contains("  help: remove lang (the file name is enough), or rename the file\n"),
+        "{got}"
+    );
     assert!(got.contains("content/case-studies/welsh-only.md:1:1: error: content/case-studies/advice.md is already the \"cy\" version of translation_key \"language-advice\"\n")
         || got.contains("content/case-studies/advice.md:1:1: error: content/case-studies/welsh-only.md is already the \"cy\" version of translation_key \"language-advice\"\n"), "{got}");
 }
@@ -169,9 +189,10 @@ fn language_mistakes_are_located_errors() {
 fn bad_language_tables_in_site_toml_are_errors() {
     let site = fixture("sites", "languages");
     let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
-    let toml = toml
-        .replace("[languages.cy.taxonomies.rights.terms.article-8]", "[languages.cy.taxonomies.rights.terms.article-9]")
-        + "\n[languages.Welsh]\nname = \"Cymraeg\"\n\n[languages.xq]\ntitle = \"?\"\n";
+    let toml = toml.replace(
+        "[languages.cy.taxonomies.rights.terms.article-8]",
+        "[languages.cy.taxonomies.rights.terms.article-9]",
+    ) + "\n[languages.Welsh]\nname = \"Cymraeg\"\n\n[languages.xq]\ntitle = \"?\"\n";
     std::fs::write(site.path().join("site.toml"), toml).unwrap();
     let out = freda(site.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
@@ -193,7 +214,11 @@ fn relative_builds_link_across_languages() {
     let site = fixture("sites", "languages");
     let public = build(site.path(), &["--relative"]);
     let cy = read(&public, "cy/case-studies/visiting/index.html");
-    assert!(cy.contains("href=\"../../../case-studies/visiting/index.html\" hreflang=\"en\""), "{}", part(&cy, "<nav class=\"language-switcher\"", "</nav>"));
+    assert!(
+        cy.contains("href=\"../../../case-studies/visiting/index.html\" hreflang=\"en\""),
+        "{}",
+        part(&cy, "<nav class=\"language-switcher\"", "</nav>")
+    );
     assert!(cy.contains("href=\"../../../style.css\""));
 }
 
@@ -218,5 +243,8 @@ fn the_starter_builds_in_english_and_welsh() {
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().ends_with(".cy.md"))
         .count();
-    assert!(cases >= 3, "the case studies section and two case studies in Welsh");
+    assert!(
+        cases >= 3,
+        "the case studies section and two case studies in Welsh"
+    );
 }
