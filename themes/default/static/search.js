@@ -149,7 +149,7 @@
   /* ---- matching and ranking ---- */
   function match(t, shards) {
     const hits = new Map(), forms = new Set();
-    const add = (w, weight) => { const e = shards.map(s => s.map.get(w)).find(Boolean); forms.add(w); hits.set(e, Math.max(hits.get(e) || 0, weight)); };
+    const add = (w, weight) => { const e = shards.map(s => s.map.get(w)).find(Boolean); forms.add(w); if (weight === 1) e[0].split(' ').forEach(x => forms.add(x)); hits.set(e, Math.max(hits.get(e) || 0, weight)); };
     shards.forEach(s => {
       if (s.map.has(t.w)) add(t.w, 1);
       if (!t.prefix && hits.size) return;
