@@ -6,11 +6,13 @@ mod cli;
 mod common;
 #[cfg(feature = "external-links")]
 mod external;
+mod feeds;
 mod fuzz_regressions;
 mod hostile;
 mod incremental;
 mod invalid;
 mod output;
+mod redirects;
 #[cfg(feature = "serve")]
 mod serve;
 mod sites;

@@ -58,6 +58,7 @@ impl<'a> Reuse<'a> {
                 site_view: previous.site_view.clone(),
                 strings: new.strings.clone(),
                 keywords: std::sync::OnceLock::new(),
+                feeds: crate::feeds::links(old_site),
             },
             new,
             files: previous.files,
@@ -73,7 +74,8 @@ impl<'a> Reuse<'a> {
     /// The output path of `job` if the previous build's file can be kept.
     pub fn kept(&self, job: Job) -> Option<String> {
         let (template, url) = self.new.target(job);
-        if self.templates.contains(&template) || !self.same(job) {
+        let feed_changed = self.new.feeds.get(&url) != self.old.feeds.get(&url);
+        if self.templates.contains(&template) || feed_changed || !self.same(job) {
             return None;
         }
         let path = output_path(&self.new.site.base_path, &url);

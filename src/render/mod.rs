@@ -395,6 +395,19 @@ pub fn render_site_from(
         path: p.clone(),
         contents: b.clone(),
     }));
+    files.extend(crate::feeds::files(site));
+    files.extend(crate::redirects::pages(
+        site,
+        theme,
+        &shared.site_view,
+        &shared.strings,
+        opts.relative,
+    )?);
+    let taken = |p: &str| theme.static_files.contains_key(p);
+    files.extend(crate::redirects::server_files(
+        &crate::redirects::entries(site),
+        taken,
+    ));
     files.extend(assets(site)?);
     files.extend(index.files);
     shared.keywords();
@@ -511,6 +524,8 @@ struct Shared<'a> {
     strings: Value,
     /// The search page's A–Z index, made once (and kept for the next build).
     keywords: std::sync::OnceLock<Vec<search::site::KeywordGroup>>,
+    /// The Atom feed of the home page, sections and terms, by page URL.
+    feeds: HashMap<String, crate::feeds::FeedLink>,
 }
 
 impl<'a> Shared<'a> {
@@ -538,6 +553,7 @@ impl<'a> Shared<'a> {
             site_view,
             strings: json!(theme.strings),
             keywords: std::sync::OnceLock::new(),
+            feeds: crate::feeds::links(site),
         }
     }
 
@@ -597,6 +613,7 @@ impl<'a> Shared<'a> {
         ctx.insert("t", &self.strings);
         ctx.insert("base_path", &self.site.base_path);
         ctx.insert("current_url", &url);
+        ctx.insert("feed", &self.feeds.get(&url));
         if !ctx.contains_key("breadcrumbs") {
             ctx.insert("breadcrumbs", &Vec::<Value>::new());
         }
@@ -879,7 +896,7 @@ pub fn output_path(base_path: &str, url: &str) -> String {
 }
 
 /// The scheme and host of `base_url`, e.g. `https://trust.example`.
-fn origin(base_url: &str) -> &str {
+pub(crate) fn origin(base_url: &str) -> &str {
     let after = base_url.find("://").map_or(0, |i| i + 3);
     match base_url[after..].find('/') {
         Some(i) => &base_url[..after + i],
