@@ -33,7 +33,7 @@ pub const CASE_STUDY_HEADINGS: [&str; 4] =
 
 /// Runs every content check on the site.
 pub fn check_site(site: &Site, opts: CheckOptions) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = crate::redirects::check(site);
     let archived: Vec<&str> = site
         .pages
         .iter()

@@ -37,6 +37,12 @@ pub struct Config {
     /// Additions to the raw-HTML allowlist and to the URL schemes of links.
     #[serde(default)]
     pub sanitize: crate::sanitize::SanitizeConfig,
+    /// Atom feeds of new pages.
+    #[serde(default)]
+    pub feeds: crate::feeds::FeedsConfig,
+    /// Redirects from a previous site's addresses.
+    #[serde(default)]
+    pub redirects: crate::redirects::RedirectsConfig,
     /// Controlled vocabularies, in the order they are shown.
     #[serde(default)]
     pub taxonomies: IndexMap<String, TaxonomyConfig>,
@@ -287,7 +293,12 @@ impl Config {
             )
         })?;
         let text = crate::content::walk::decode("site.toml", bytes).map_err(one)?;
-        Config::parse(&text)
+        let mut config = Config::parse(&text)?;
+        let ds = config.redirects.load(root, &text);
+        if ds.has_errors() {
+            return Err(ds);
+        }
+        Ok(config)
     }
 
     /// Parses and validates the text of `site.toml`.
@@ -339,6 +350,7 @@ impl Config {
         }
         self.sanitize.validate(text, ds);
         crate::languages::validate(self, text, ds);
+        self.feeds.validate(text, ds);
         for (name, tax) in &self.taxonomies {
             if crate::content::slugify(name) != *name {
                 ds.push(

@@ -66,8 +66,8 @@ fn netlify() -> String {
 }
 
 /// An nginx snippet for the `server` block that serves the site: the
-/// headers (`always`, so error pages get them too), and a 404 for the two
-/// header files, which are not pages.
+/// headers (`always`, so error pages get them too), and a 404 for the
+/// header and redirect files, which are not pages.
 fn nginx(base_path: &str) -> String {
     let mut out = String::from(
         "# Security headers, written by freda build. In the server block that serves this site:\n\
@@ -77,7 +77,8 @@ fn nginx(base_path: &str) -> String {
     for (name, value) in FIELDS {
         out.push_str(&format!("add_header {name} \"{value}\" always;\n"));
     }
-    for file in ["_headers", NGINX_SNIPPET] {
+    let redirects = [crate::redirects::NETLIFY_FILE, crate::redirects::NGINX_FILE];
+    for file in ["_headers", NGINX_SNIPPET].into_iter().chain(redirects) {
         out.push_str(&format!(
             "location = {base_path}{file} {{\n    return 404;\n}}\n"
         ));
@@ -114,7 +115,7 @@ mod tests {
         );
         let nginx = text("freda-headers.conf");
         assert!(nginx.contains(&format!(
-            "\nadd_header Content-Security-Policy \"{HEADER_CSP}\" always;\nadd_header X-Content-Type-Options \"nosniff\" always;\nadd_header Referrer-Policy \"same-origin\" always;\nlocation = /hr/_headers {{\n    return 404;\n}}\nlocation = /hr/freda-headers.conf {{\n    return 404;\n}}\n"
+            "\nadd_header Content-Security-Policy \"{HEADER_CSP}\" always;\nadd_header X-Content-Type-Options \"nosniff\" always;\nadd_header Referrer-Policy \"same-origin\" always;\nlocation = /hr/_headers {{\n    return 404;\n}}\nlocation = /hr/freda-headers.conf {{\n    return 404;\n}}\nlocation = /hr/_redirects {{\n    return 404;\n}}\nlocation = /hr/freda-redirects.conf {{\n    return 404;\n}}\n"
         )), "{nginx}");
     }
 

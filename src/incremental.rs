@@ -356,8 +356,7 @@ impl State {
             );
             goods.push((rendered.site_view, rendered.keywords));
         }
-        if sites.len() > 1 {
-            let f = render::sitemap_of(sites.iter());
+        for f in render::merged_files(&sites, &self.theme) {
             files.insert(f.path, Arc::from(f.contents));
         }
         laps.lap("render");

@@ -11,6 +11,7 @@ pub mod content;
 pub mod diagnostics;
 #[cfg(feature = "external-links")]
 pub mod external;
+pub mod feeds;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod headers;
@@ -21,6 +22,7 @@ pub mod markdown;
 pub mod output;
 pub mod portable;
 pub mod readability;
+pub mod redirects;
 pub mod relative;
 pub mod render;
 pub mod sanitize;

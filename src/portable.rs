@@ -54,7 +54,7 @@ pub fn path_problem(path: &str) -> Option<&'static str> {
 }
 
 /// `%xx` escapes decoded (invalid ones kept as written).
-fn percent_decoded(s: &str) -> String {
+pub(crate) fn percent_decoded(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

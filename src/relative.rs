@@ -36,6 +36,14 @@ pub fn relativize(html: &str, base_path: &str, out_path: &str) -> String {
     out
 }
 
+/// One root-relative URL under `base_path` as a link from the file at
+/// `out_path`, for values [`relativize`] does not rewrite, such as the URL
+/// in a `<meta http-equiv="refresh">`'s `content`. Other URLs are kept.
+pub fn link(url: &str, base_path: &str, out_path: &str) -> String {
+    let prefix = "../".repeat(out_path.matches('/').count());
+    rewrite(url, base_path, &prefix, false)
+}
+
 /// Where the next URL attribute's value starts in `s` (after its `="`), and whether it is a base attribute.
 fn next_value(s: &str) -> Option<(usize, bool)> {
     let urls = URL_ATTRS.iter().map(|a| (*a, false));
@@ -110,6 +118,23 @@ mod tests {
         assert_eq!(
             relativize(r#"<form action="/search/?q=1">"#, "/", "a/index.html"),
             r#"<form action="../search/index.html?q=1">"#
+        );
+    }
+
+    #[test]
+    fn single_links_such_as_a_refresh_target_become_relative() {
+        assert_eq!(
+            link("/hr/case-studies/x/", "/hr/", "old/path/index.html"),
+            "../../case-studies/x/index.html"
+        );
+        assert_eq!(link("/hr/", "/hr/", "old.html"), "index.html");
+        assert_eq!(
+            link("/hr/a/#b", "/hr/", "x/index.html"),
+            "../a/index.html#b"
+        );
+        assert_eq!(
+            link("https://x.example/", "/hr/", "x/index.html"),
+            "https://x.example/"
         );
     }
 

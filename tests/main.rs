@@ -6,12 +6,14 @@ mod cli;
 mod common;
 #[cfg(feature = "external-links")]
 mod external;
+mod feeds;
 mod fuzz_regressions;
 mod hostile;
 mod incremental;
 mod invalid;
 mod languages;
 mod output;
+mod redirects;
 #[cfg(feature = "serve")]
 mod serve;
 mod sites;

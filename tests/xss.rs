@@ -208,7 +208,10 @@ fn page_problems(rel: &str, html: &str) -> Vec<String> {
             "meta" if !tag.attrs.iter().any(|(a, _)| a == "charset" || a == "name") => {
                 bad(format!("a <meta> of content's: {tag:?}"));
             }
-            "link" if !matches!(tag.attr("rel"), Some("icon" | "canonical" | "stylesheet")) => {
+            "link"
+                if !matches!(tag.attr("rel"), Some("icon" | "canonical" | "stylesheet"))
+                    && !is_alternate(tag) =>
+            {
                 bad(format!("a <link> of content's: {tag:?}"));
             }
             "form"
@@ -355,4 +358,13 @@ fn the_scanner_sees_what_a_browser_would_run() {
         !problems.iter().any(|p| p.contains("a script")),
         "{problems:?}"
     );
+}
+
+/// The theme's own alternates: a page's Atom feed, and its versions in
+/// other languages (`hreflang`). Their titles are escaped attribute text.
+fn is_alternate(tag: &Tag) -> bool {
+    let href = tag.attr("href").unwrap_or("");
+    tag.attr("rel") == Some("alternate")
+        && ((tag.attr("type") == Some("application/atom+xml") && href.ends_with("atom.xml"))
+            || tag.attr("hreflang").is_some())
 }

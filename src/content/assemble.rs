@@ -891,7 +891,7 @@ fn check_aliases(
                     .help("write the old address as plain path parts, e.g. aliases = [\"/old/restraint-review/\"]"));
                 continue;
             }
-            let url = format!("{}{trimmed}/", site.base_path);
+            let url = crate::redirects::alias_url(&site.base_path, alias);
             let clash = taken
                 .get(url.as_str())
                 .map(|c| format!("is already the address of {}", c.shown))

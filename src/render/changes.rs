@@ -61,6 +61,7 @@ impl<'a> Reuse<'a> {
                 strings: new.strings.clone(),
                 lang_strings: new.lang_strings,
                 keywords: std::sync::OnceLock::new(),
+                feeds: crate::feeds::links(old_site),
             },
             new,
             files: previous.files,
@@ -76,7 +77,8 @@ impl<'a> Reuse<'a> {
     /// The output path of `job` if the previous build's file can be kept.
     pub fn kept(&self, job: Job) -> Option<String> {
         let (template, url) = self.new.target(job);
-        if self.templates.contains(&template) || !self.same(job) {
+        let feed_changed = self.new.feeds.get(&url) != self.old.feeds.get(&url);
+        if self.templates.contains(&template) || feed_changed || !self.same(job) {
             return None;
         }
         let path = output_path(&self.new.site.base_path, &url);

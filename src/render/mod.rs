@@ -411,6 +411,14 @@ pub fn render_site_from(
     if site.config.is_main_language() {
         files.extend(site_files(site, theme)?);
     }
+    files.extend(crate::feeds::files(site));
+    files.extend(crate::redirects::pages(
+        site,
+        theme,
+        &shared.site_view,
+        &shared.strings,
+        opts.relative,
+    )?);
     files.extend(index.files);
     shared.keywords();
     let keywords = shared.keywords.into_inner().unwrap_or_default();
@@ -434,6 +442,11 @@ fn site_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         path: p.clone(),
         contents: b.clone(),
     }));
+    let taken = |p: &str| theme.static_files.contains_key(p);
+    files.extend(crate::redirects::server_files(
+        &crate::redirects::entries(site),
+        taken,
+    ));
     files.extend(assets(site)?);
     Ok(files)
 }
@@ -457,18 +470,27 @@ pub fn render_sites(
     if !errors.is_empty() {
         return Err(errors);
     }
-    replace_sitemap(&mut files, sites);
+    for merged in merged_files(sites, theme) {
+        match files.iter_mut().find(|f| f.path == merged.path) {
+            Some(f) => *f = merged,
+            None => files.push(merged),
+        }
+    }
     Ok(files)
 }
 
-/// With more than one language, the sitemap lists every language's pages.
-pub fn replace_sitemap(files: &mut [OutputFile], sites: &[Site]) {
+/// With more than one language, the files that list every language's
+/// pages: the sitemap and the server redirect maps (they replace the main
+/// language's). None with one language.
+pub fn merged_files(sites: &[Site], theme: &Theme) -> Vec<OutputFile> {
     if sites.len() < 2 {
-        return;
+        return Vec::new();
     }
-    if let Some(f) = files.iter_mut().find(|f| f.path == "sitemap.xml") {
-        *f = sitemap_of(sites.iter());
-    }
+    let redirects: Vec<_> = sites.iter().flat_map(crate::redirects::entries).collect();
+    let taken = |p: &str| theme.static_files.contains_key(p);
+    let mut files = vec![sitemap_of(sites.iter())];
+    files.extend(crate::redirects::server_files(&redirects, taken));
+    files
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
@@ -615,6 +637,8 @@ struct Shared<'a> {
     lang_strings: &'a Strings,
     /// The search page's A–Z index, made once (and kept for the next build).
     keywords: std::sync::OnceLock<Vec<search::site::KeywordGroup>>,
+    /// The Atom feed of the home page, sections and terms, by page URL.
+    feeds: HashMap<String, crate::feeds::FeedLink>,
 }
 
 impl<'a> Shared<'a> {
@@ -643,6 +667,7 @@ impl<'a> Shared<'a> {
             strings: json!(theme.strings_for(&site.config.language)),
             lang_strings: theme.strings_for(&site.config.language),
             keywords: std::sync::OnceLock::new(),
+            feeds: crate::feeds::links(site),
         }
     }
 
@@ -724,6 +749,7 @@ impl<'a> Shared<'a> {
             );
         }
         ctx.insert("translations", &translations);
+        ctx.insert("feed", &self.feeds.get(&url));
         if !ctx.contains_key("breadcrumbs") {
             ctx.insert("breadcrumbs", &Vec::<Value>::new());
         }
@@ -1031,7 +1057,7 @@ pub fn output_path(base_path: &str, url: &str) -> String {
 }
 
 /// The scheme and host of `base_url`, e.g. `https://trust.example`.
-fn origin(base_url: &str) -> &str {
+pub(crate) fn origin(base_url: &str) -> &str {
     let after = base_url.find("://").map_or(0, |i| i + 3);
     match base_url[after..].find('/') {
         Some(i) => &base_url[..after + i],

@@ -110,6 +110,9 @@ pub fn content_type(path: &str) -> &'static str {
     let ext = name
         .rsplit_once('.')
         .map_or(String::new(), |(_, e)| e.to_ascii_lowercase());
+    if name == crate::feeds::FILE_NAME {
+        return "application/atom+xml";
+    }
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -289,6 +292,8 @@ mod tests {
             ("favicon.ico", "image/x-icon"),
             ("downloads/report.pdf", "application/pdf"),
             ("sitemap.xml", "application/xml"),
+            ("atom.xml", "application/atom+xml"),
+            ("rights/article-8/atom.xml", "application/atom+xml"),
             ("robots.txt", "text/plain; charset=utf-8"),
             ("fonts/a.woff2", "font/woff2"),
             ("no-extension", "application/octet-stream"),
