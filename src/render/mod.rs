@@ -388,7 +388,9 @@ pub fn render_site_from(
     files.push(sitemap(site));
     files.push(robots(site));
     files.push(brand_css(site));
-    files.extend(crate::headers::files(&site.base_path, |p| {
+    // Redirects for .htaccess: none yet (to be fed by the redirects module: (from, to) URL paths).
+    let redirects: &[(String, String)] = &[];
+    files.extend(crate::headers::files(&site.base_path, redirects, |p| {
         theme.static_files.contains_key(p)
     }));
     files.extend(theme.static_files.iter().map(|(p, b)| OutputFile {
