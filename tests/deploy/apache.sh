@@ -5,7 +5,8 @@
 # Checks with curl: pages, the folder redirect, the 404 page, the headers, the files that are not pages, types.
 # Last line: "N passed, N failed".
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/deploy/lib.bash
+source "$(dirname "$0")/lib.bash"
 
 # (a) Apache and curl from Debian.
 apache_bin=/usr/sbin/apache2
@@ -34,7 +35,7 @@ conf="$tmp/apache/apache.conf"
 sed -e "s|@PORT@|${port}|g" -e "s|@ROOT@|${tmp}/public|g" -e "s|@PREFIX@|${tmp}/apache|g" "$here/apache.conf" \
   | awk -v user="$user_lines" '{ if ($0 == "@USER@") print user; else print }' > "$conf"
 "$apache_bin" -t -f "$conf" 2>&1 | grep -v '^Syntax OK$' || true
-"$apache_bin" -f "$conf" -DFOREGROUND &
+"$apache_bin" -f "$conf" -DFOREGROUND >"$tmp/apache/stdout.log" 2>&1 &
 pids+=("$!")
 if ! wait_for_http "$base" "${pids[0]}"; then
   echo "apache2 did not start on 127.0.0.1:$port" >&2

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared by tests/deploy/*.sh (sourced, not run): counting, free ports, the freda binary, apt installs, a
 # temporary folder removed on exit, and background servers stopped on exit.
 # Each script calls `finish` last, which prints "N passed, N failed" and exits 1 when a check failed.
