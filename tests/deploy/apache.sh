@@ -22,6 +22,8 @@ base="http://127.0.0.1:${port}/hr/"
 say "building the starter site for $base"
 "$freda_bin" --root "$repo" build --base-url "$base" --output "$tmp/public" 2>&1 | tail -n 1
 test -f "$tmp/public/.htaccess"
+# A stray .ht* file deeper in the site (an old password file, say) must not be served either.
+printf 'user:secret\n' > "$tmp/public/search/.htpasswd"
 
 # (c) Apache in the foreground of a background job. As root it serves as www-data, which must read the site.
 mkdir -p "$tmp/apache/empty"
@@ -82,7 +84,7 @@ else
     "status ${got%% *}; body is$(cmp -s "$tmp/last.body" "$tmp/public/404.html" || echo " not") 404.html; CSP \"$(header Content-Security-Policy)\""
 fi
 
-for file in _headers freda-headers.conf .htaccess .freda-output search/.htaccess; do
+for file in _headers freda-headers.conf .htaccess .freda-output search/.htpasswd; do
   got="$(http "${base}${file}")"
   case "${got%% *}" in
     403 | 404) pass "/hr/$file is not served (${got%% *})" ;;
