@@ -440,13 +440,32 @@ pub fn luminance([r, g, b]: [u8; 3]) -> f64 {
 
 /// WCAG 2 contrast ratio of a colour against white.
 pub fn contrast_on_white(rgb: [u8; 3]) -> f64 {
-    1.05 / (luminance(rgb) + 0.05)
+    contrast(rgb, [255, 255, 255])
+}
+
+/// WCAG 2 contrast ratio of two colours (1 to 21).
+pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The darkest background the default theme puts text in the brand colour
+/// on: the grey of the footer and of inline code, where links keep the
+/// brand colour (`#e8edee` in `style.css`). The page's own grey is lighter.
+pub const THEME_GREY: [u8; 3] = [0xe8, 0xed, 0xee];
+
+/// The lower of the brand colour's contrasts that the default theme relies
+/// on: with white (the header's text on it, links on white panels) and with
+/// [`THEME_GREY`] (links in the footer and in inline code).
+pub fn brand_contrast(rgb: [u8; 3]) -> f64 {
+    contrast_on_white(rgb).min(contrast(rgb, THEME_GREY))
 }
 
 /// The brand colour is used for link text and for white text on the header,
-/// so it needs 4.5:1 against white (which also covers the 3:1 for UI parts).
+/// so it needs 4.5:1 against white and against the theme's grey (which also
+/// covers the 3:1 for UI parts).
 fn contrast_problem(rgb: [u8; 3], written: &str) -> Option<Diagnostic> {
-    let ratio = contrast_on_white(rgb);
+    let ratio = brand_contrast(rgb);
     if ratio >= 4.5 {
         return None;
     }
@@ -457,17 +476,22 @@ fn contrast_problem(rgb: [u8; 3], written: &str) -> Option<Diagnostic> {
     };
     let darker = (1..=50)
         .map(|step| rgb.map(|c| (f64::from(c) * (1.0 - f64::from(step) * 0.02)).round() as u8))
-        .find(|c| contrast_on_white(*c) >= 4.5)
+        .find(|c| brand_contrast(*c) >= 4.5)
         .unwrap_or([0, 0, 0]);
     let hex = format!("#{:02x}{:02x}{:02x}", darker[0], darker[1], darker[2]);
     Some(
         Diagnostic::error(
             "site.toml",
-            format!("primary_colour \"{written}\" has a contrast of {ratio:.2}:1 on white; {what}"),
+            format!(
+                "primary_colour \"{written}\" has a contrast of {:.2}:1 on white and {:.2}:1 on the theme's grey #e8edee (links in the footer); {what}",
+                contrast_on_white(rgb),
+                contrast(rgb, THEME_GREY)
+            ),
         )
         .help(format!(
-            "choose a darker colour; \"{hex}\" is a darker shade of it with {:.2}:1",
-            contrast_on_white(darker)
+            "choose a darker colour; \"{hex}\" is a darker shade of it with {:.2}:1 on white and {:.2}:1 on the grey",
+            contrast_on_white(darker),
+            contrast(darker, THEME_GREY)
         )),
     )
 }
@@ -666,9 +690,37 @@ mod tests {
         let err = Config::parse("title = \"x\"\nbase_url = \"https://a.b/\"\n[branding]\nprimary_colour = \"#7fb2e5\"\n")
             .unwrap_err()
             .render();
-        assert!(err.contains("site.toml:4:18: error: primary_colour \"#7fb2e5\" has a contrast of 2.23:1 on white; text needs at least 4.5:1 and buttons, borders and focus rings at least 3:1"), "{err}");
+        assert!(err.contains("site.toml:4:18: error: primary_colour \"#7fb2e5\" has a contrast of 2.23:1 on white and 1.89:1 on the theme's grey #e8edee (links in the footer); text needs at least 4.5:1 and buttons, borders and focus rings at least 3:1"), "{err}");
         assert!(err.contains("help: choose a darker colour;"), "{err}");
         assert!(Config::parse("title = \"x\"\nbase_url = \"https://a.b/\"\n[branding]\nprimary_colour = \"#005eb8\"\n").is_ok());
+    }
+
+    #[test]
+    fn brand_colours_that_pass_on_white_but_not_on_the_footer_grey_fail() {
+        let parse = |c: &str| {
+            Config::parse(&format!(
+                "title = \"x\"\nbase_url = \"https://a.b/\"\n[branding]\nprimary_colour = \"{c}\"\n"
+            ))
+        };
+        // GOV.UK's blue: 5.17:1 on white, 4.38:1 on #e8edee.
+        assert!(contrast_on_white([0x1d, 0x70, 0xb8]) > 4.5);
+        let err = parse("#1d70b8").unwrap_err().render();
+        assert!(err.contains("error: primary_colour \"#1d70b8\" has a contrast of 5.17:1 on white and 4.38:1 on the theme's grey #e8edee (links in the footer); text needs at least 4.5:1\n"), "{err}");
+        let help = err.lines().find(|l| l.contains("help:")).unwrap();
+        let hex = help.split('"').nth(1).unwrap();
+        let darker = parse_hex_colour(hex).unwrap();
+        assert!(brand_contrast(darker) >= 4.5, "{help}");
+        assert!(parse(hex).is_ok(), "{help}");
+        assert!(parse("#0b6e99").is_ok()); // 5.67:1 on white, 4.80:1 on the grey
+    }
+
+    #[test]
+    fn the_theme_grey_is_the_darkest_background_of_brand_text() {
+        let css = include_str!("../themes/default/static/style.css");
+        assert!(css.contains(".site-footer { background: #e8edee;"));
+        assert!(css.contains("--bg: #f0f4f5;"));
+        assert!(contrast([0xf0, 0xf4, 0xf5], [0, 0, 0]) > contrast(THEME_GREY, [0, 0, 0]));
+        assert!((contrast([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 0.01);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The security policy of a built site, from one place: the
 //! Content-Security-Policy that every page carries in a `<meta>` element,
 //! and the header files written beside the pages for hosts that can send
-//! headers: `_headers` (Netlify, Cloudflare Pages) and `freda-headers.conf`
-//! (an nginx snippet). `freda serve` sends the same headers.
+//! headers: `_headers` (Netlify, Cloudflare Pages), `freda-headers.conf`
+//! (an nginx snippet) and `.htaccess` (Apache httpd, which also gets the 404
+//! page, folder index, charset and redirects there). `freda serve` sends the
+//! same headers.
 //!
 //! The headers add what a `<meta>` element cannot say: `frame-ancestors`
 //! (browsers ignore it in `<meta>`), `X-Content-Type-Options: nosniff`, and
@@ -40,17 +42,42 @@ pub const FIELDS: [(&str, &str); 3] = [
 /// The name of the nginx snippet in the output folder.
 pub const NGINX_SNIPPET: &str = "freda-headers.conf";
 
-/// `_headers` and the nginx snippet for a site under `base_path`, except
-/// those the site's `static/` folder already has (`taken`): its own wins.
-pub fn files(base_path: &str, taken: impl Fn(&str) -> bool) -> Vec<OutputFile> {
-    [("_headers", netlify()), (NGINX_SNIPPET, nginx(base_path))]
-        .into_iter()
-        .filter(|(path, _)| !taken(path))
-        .map(|(path, text)| OutputFile {
-            path: path.to_string(),
-            contents: text.into_bytes(),
-        })
-        .collect()
+/// The name of the Apache settings file in the output folder.
+pub const APACHE_FILE: &str = ".htaccess";
+
+/// Files at the output root that are settings for hosts or freda's own
+/// marker, not pages: the nginx snippet and `.htaccess` tell the server
+/// to answer 404 for them.
+const NOT_PAGES: [&str; 6] = [
+    "_headers",
+    NGINX_SNIPPET,
+    APACHE_FILE,
+    crate::output::MARKER,
+    crate::redirects::NETLIFY_FILE,
+    crate::redirects::NGINX_FILE,
+];
+
+/// `_headers`, the nginx snippet and `.htaccess` for a site under
+/// `base_path`, except those the site's `static/` folder already has
+/// (`taken`): its own wins. `redirects` are `(from, to)` URL paths that
+/// `.htaccess` answers with a 301.
+pub fn files(
+    base_path: &str,
+    redirects: &[(String, String)],
+    taken: impl Fn(&str) -> bool,
+) -> Vec<OutputFile> {
+    [
+        ("_headers", netlify()),
+        (NGINX_SNIPPET, nginx(base_path)),
+        (APACHE_FILE, apache(base_path, redirects)),
+    ]
+    .into_iter()
+    .filter(|(path, _)| !taken(path))
+    .map(|(path, text)| OutputFile {
+        path: path.to_string(),
+        contents: text.into_bytes(),
+    })
+    .collect()
 }
 
 /// `_headers` in the format of Netlify and Cloudflare Pages, which read it
@@ -67,7 +94,7 @@ fn netlify() -> String {
 
 /// An nginx snippet for the `server` block that serves the site: the
 /// headers (`always`, so error pages get them too), and a 404 for the
-/// header and redirect files, which are not pages.
+/// header files and the output marker, which are not pages.
 fn nginx(base_path: &str) -> String {
     let mut out = String::from(
         "# Security headers, written by freda build. In the server block that serves this site:\n\
@@ -77,11 +104,86 @@ fn nginx(base_path: &str) -> String {
     for (name, value) in FIELDS {
         out.push_str(&format!("add_header {name} \"{value}\" always;\n"));
     }
-    let redirects = [crate::redirects::NETLIFY_FILE, crate::redirects::NGINX_FILE];
-    for file in ["_headers", NGINX_SNIPPET].into_iter().chain(redirects) {
+    for file in NOT_PAGES {
         out.push_str(&format!(
             "location = {base_path}{file} {{\n    return 404;\n}}\n"
         ));
+    }
+    out
+}
+
+/// The first lines of `.htaccess`: what it needs from the server.
+const APACHE_INTRO: &str = "\
+# Apache settings, written by freda build. Apache reads this file only where the <Directory> block of
+# this folder allows it, with at least:
+#   AllowOverride FileInfo Indexes Options=Indexes
+# (or AllowOverride All). With AllowOverride None, Apache's default, this file is ignored: copy its
+# lines into that <Directory> block instead. With an AllowOverride that lacks one of these, every
+# page answers 500 (the error log names the line). Each module's lines apply only when it is loaded.
+";
+
+/// `.htaccess` for Apache httpd: the site's 404 page, `index.html` as the
+/// folder index and no listings of folders without one, UTF-8 text, the
+/// headers, a 404 for the files in [`NOT_PAGES`] and any `.ht*` file, and
+/// a 301 for each `(from, to)` of `redirects`.
+fn apache(base_path: &str, redirects: &[(String, String)]) -> String {
+    let mut out = String::from(APACHE_INTRO);
+    out.push_str(&format!("ErrorDocument 404 {base_path}404.html\n"));
+    out.push_str("<IfModule mod_autoindex.c>\n    Options -Indexes\n</IfModule>\n");
+    out.push_str("<IfModule mod_dir.c>\n    DirectoryIndex index.html\n</IfModule>\n");
+    out.push_str(
+        "<IfModule mod_mime.c>\n    AddCharset utf-8 .html .css .js .json .xml .txt .svg\n</IfModule>\n",
+    );
+    out.push_str("<IfModule mod_headers.c>\n");
+    for (name, value) in FIELDS {
+        out.push_str(&format!("    Header always set {name} \"{value}\"\n"));
+    }
+    out.push_str("</IfModule>\n<IfModule mod_alias.c>\n");
+    let not_pages = format!(
+        "^{}({}|(.*/)?[.]ht[^/]*)$",
+        regex_escape(base_path),
+        NOT_PAGES.map(regex_escape).join("|")
+    );
+    out.push_str(&format!(
+        "    RedirectMatch 404 {}\n",
+        apache_quoted(&not_pages)
+    ));
+    out.push_str(&apache_redirects(redirects));
+    out.push_str("</IfModule>\n");
+    out
+}
+
+/// One `Redirect 301 "from" "to"` line per old address (each `from` is a
+/// URL path with the base path, as a visitor would request it).
+fn apache_redirects(redirects: &[(String, String)]) -> String {
+    redirects
+        .iter()
+        .map(|(from, to)| {
+            format!(
+                "    Redirect 301 {} {}\n",
+                apache_quoted(from),
+                apache_quoted(to)
+            )
+        })
+        .collect()
+}
+
+/// `text` between double quotes for an Apache config file.
+fn apache_quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// `text` as a regular expression that matches it literally: punctuation in
+/// a bracket (`.` becomes `[.]`, which needs no backslash in a config file),
+/// and a backslash before the three characters a bracket cannot hold.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '^' | ']' => out.extend(['\\', c]),
+            c if c.is_ascii_punctuation() && !"/-_~%".contains(c) => out.extend(['[', c, ']']),
+            c => out.push(c),
+        }
     }
     out
 }
@@ -104,7 +206,7 @@ mod tests {
 
     #[test]
     fn header_files_carry_the_same_fields() {
-        let files = files("/hr/", |_| false);
+        let files = files("/hr/", &[], |_| false);
         let text = |name: &str| {
             let f = files.iter().find(|f| f.path == name).expect(name);
             String::from_utf8(f.contents.clone()).unwrap()
@@ -115,14 +217,72 @@ mod tests {
         );
         let nginx = text("freda-headers.conf");
         assert!(nginx.contains(&format!(
-            "\nadd_header Content-Security-Policy \"{HEADER_CSP}\" always;\nadd_header X-Content-Type-Options \"nosniff\" always;\nadd_header Referrer-Policy \"same-origin\" always;\nlocation = /hr/_headers {{\n    return 404;\n}}\nlocation = /hr/freda-headers.conf {{\n    return 404;\n}}\nlocation = /hr/_redirects {{\n    return 404;\n}}\nlocation = /hr/freda-redirects.conf {{\n    return 404;\n}}\n"
+            "\nadd_header Content-Security-Policy \"{HEADER_CSP}\" always;\nadd_header X-Content-Type-Options \"nosniff\" always;\nadd_header Referrer-Policy \"same-origin\" always;\nlocation = /hr/_headers {{\n    return 404;\n}}\nlocation = /hr/freda-headers.conf {{\n    return 404;\n}}\nlocation = /hr/.htaccess {{\n    return 404;\n}}\nlocation = /hr/.freda-output {{\n    return 404;\n}}\nlocation = /hr/_redirects {{\n    return 404;\n}}\nlocation = /hr/freda-redirects.conf {{\n    return 404;\n}}\n"
         )), "{nginx}");
+        let apache = text(".htaccess");
+        assert!(apache.contains(&format!(
+            "<IfModule mod_headers.c>\n    Header always set Content-Security-Policy \"{HEADER_CSP}\"\n    Header always set X-Content-Type-Options \"nosniff\"\n    Header always set Referrer-Policy \"same-origin\"\n</IfModule>\n"
+        )), "{apache}");
+    }
+
+    #[test]
+    fn htaccess_has_the_404_page_index_charset_denials_and_redirects() {
+        let redirects = [
+            (
+                "/hr/old-guide/".to_string(),
+                "/hr/guides/framework/".to_string(),
+            ),
+            (
+                "/hr/a \"quoted\" name/".to_string(),
+                "/hr/about/".to_string(),
+            ),
+        ];
+        let text = apache("/hr/", &redirects);
+        let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        let csp = format!("    Header always set Content-Security-Policy \"{HEADER_CSP}\"");
+        assert_eq!(
+            lines,
+            [
+                "ErrorDocument 404 /hr/404.html",
+                "<IfModule mod_autoindex.c>",
+                "    Options -Indexes",
+                "</IfModule>",
+                "<IfModule mod_dir.c>",
+                "    DirectoryIndex index.html",
+                "</IfModule>",
+                "<IfModule mod_mime.c>",
+                "    AddCharset utf-8 .html .css .js .json .xml .txt .svg",
+                "</IfModule>",
+                "<IfModule mod_headers.c>",
+                &csp,
+                "    Header always set X-Content-Type-Options \"nosniff\"",
+                "    Header always set Referrer-Policy \"same-origin\"",
+                "</IfModule>",
+                "<IfModule mod_alias.c>",
+                "    RedirectMatch 404 \"^/hr/(_headers|freda-headers[.]conf|[.]htaccess|[.]freda-output|_redirects|freda-redirects[.]conf|(.*/)?[.]ht[^/]*)$\"",
+                "    Redirect 301 \"/hr/old-guide/\" \"/hr/guides/framework/\"",
+                "    Redirect 301 \"/hr/a \\\"quoted\\\" name/\" \"/hr/about/\"",
+                "</IfModule>",
+            ]
+        );
+        assert!(text.starts_with("# Apache settings, written by freda build."));
+        assert!(text.contains("\n#   AllowOverride FileInfo Indexes Options=Indexes\n"));
+        assert!(!apache("/", &[]).contains("Redirect 301"));
+    }
+
+    #[test]
+    fn base_paths_become_literal_patterns() {
+        assert_eq!(regex_escape("/hr/"), "/hr/");
+        assert_eq!(regex_escape("/v1.2/a+b/"), "/v1[.]2/a[+]b/");
+        assert_eq!(regex_escape("/x(y)|^z]\\/"), "/x[(]y[)][|]\\^z\\]\\\\/");
+        assert_eq!(regex_escape("/größe-_~%20/"), "/größe-_~%20/");
+        assert_eq!(apache_quoted("a\\b\"c"), "\"a\\\\b\\\"c\"");
     }
 
     #[test]
     fn a_site_s_own_header_file_wins() {
-        let files = files("/", |p| p == "_headers");
+        let files = files("/", &[], |p| p == "_headers");
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(names, ["freda-headers.conf"]);
+        assert_eq!(names, ["freda-headers.conf", ".htaccess"]);
     }
 }

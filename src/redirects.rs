@@ -404,6 +404,15 @@ pub fn entries(site: &Site) -> Vec<Redirect> {
     out
 }
 
+/// Redirects as `(from, to)` URL paths, for `.htaccess`
+/// ([`crate::headers::files`]).
+pub fn pairs(redirects: &[Redirect]) -> Vec<(String, String)> {
+    redirects
+        .iter()
+        .map(|r| (r.from.clone(), r.to.clone()))
+        .collect()
+}
+
 /// The new address a CSV `to` value names, or what is wrong with it (a
 /// message and a help line).
 fn target(

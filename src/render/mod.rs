@@ -435,18 +435,18 @@ pub fn render_site_from(
 /// the brand colour, server headers, static files and content assets.
 fn site_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut files = vec![sitemap(site), robots(site), brand_css(site)];
-    files.extend(crate::headers::files(&site.base_path, |p| {
-        theme.static_files.contains_key(p)
-    }));
+    let redirects = crate::redirects::entries(site);
+    files.extend(crate::headers::files(
+        &site.base_path,
+        &crate::redirects::pairs(&redirects),
+        |p| theme.static_files.contains_key(p),
+    ));
     files.extend(theme.static_files.iter().map(|(p, b)| OutputFile {
         path: p.clone(),
         contents: b.clone(),
     }));
     let taken = |p: &str| theme.static_files.contains_key(p);
-    files.extend(crate::redirects::server_files(
-        &crate::redirects::entries(site),
-        taken,
-    ));
+    files.extend(crate::redirects::server_files(&redirects, taken));
     files.extend(assets(site)?);
     Ok(files)
 }
@@ -480,8 +480,8 @@ pub fn render_sites(
 }
 
 /// With more than one language, the files that list every language's
-/// pages: the sitemap and the server redirect maps (they replace the main
-/// language's). None with one language.
+/// pages: the sitemap, the server redirect maps and `.htaccess` (they
+/// replace the main language's). None with one language.
 pub fn merged_files(sites: &[Site], theme: &Theme) -> Vec<OutputFile> {
     if sites.len() < 2 {
         return Vec::new();
@@ -490,6 +490,11 @@ pub fn merged_files(sites: &[Site], theme: &Theme) -> Vec<OutputFile> {
     let taken = |p: &str| theme.static_files.contains_key(p);
     let mut files = vec![sitemap_of(sites.iter())];
     files.extend(crate::redirects::server_files(&redirects, taken));
+    files.extend(crate::headers::files(
+        &sites[0].base_path,
+        &crate::redirects::pairs(&redirects),
+        taken,
+    ));
     files
 }
 
