@@ -188,6 +188,7 @@ fn render_config(
     if let Some(d) = missing_logo(&opts.root, &site.config, &theme) {
         ds.push(d);
     }
+    ds.extend(crate::downloads::measure(&mut site, &theme.static_files));
     let markdown = Markdown::with_policy(site.config.sanitize.policy());
     ds.extend(render::render_markdown(
         &mut site,

@@ -266,6 +266,10 @@ impl State {
         if let Some(d) = build::missing_logo(&opts.root, &site.config, &self.theme) {
             ds.push(d);
         }
+        ds.extend(crate::downloads::measure(
+            &mut site,
+            &self.theme.static_files,
+        ));
         laps.lap("assemble");
         ds.extend(render::render_markdown_cached(
             &mut site,

@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod downloads;
 #[cfg(feature = "external-links")]
 pub mod external;
 #[doc(hidden)]

@@ -4,6 +4,7 @@
 mod check;
 mod cli;
 mod common;
+mod downloads;
 #[cfg(feature = "external-links")]
 mod external;
 mod fuzz_regressions;
