@@ -5,6 +5,7 @@
 //! the next; nothing is global.
 
 pub mod build;
+pub mod bundle;
 pub mod check;
 pub mod config;
 pub mod content;
