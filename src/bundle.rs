@@ -6,7 +6,7 @@
 //! build would destroy or that is not a zip: a path inside the output folder
 //! (every build replaces that folder), a folder, or an existing file that is
 //! not a zip. It warns when `--relative` is missing, since the pages would
-//! then work only when served at `base_url`. [`write`] runs after the output
+//! then work only when served at `base_url`. `write` runs after the output
 //! folder has been written, from the same in-memory files, so the zip holds
 //! exactly what the folder does (without freda's marker file).
 //!
