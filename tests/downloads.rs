@@ -84,3 +84,35 @@ fn a_rebuild_shows_the_new_size_of_a_replaced_file() {
         page(&second.files)
     );
 }
+
+/// Type names are theme strings, so a translation renames them; a theme
+/// file without one (an older override) shows the extension instead.
+#[test]
+fn type_names_come_from_the_theme_strings() {
+    let site = fixture("sites", "all-types");
+    with_materials(site.path());
+    std::fs::write(site.path().join("static/downloads/handout.docx"), b"PK").unwrap();
+    let theme = include_str!("../themes/default/i18n/en.toml");
+    let strings: String = theme
+        .lines()
+        .filter(|l| !l.starts_with("file_"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
+    std::fs::write(
+        site.path().join("i18n/en.toml"),
+        format!("{strings}file_pdf = \"Dogfen PDF\"\n"),
+    )
+    .unwrap();
+    let out = freda(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read(&site.path().join("public"), "train/intro/index.html");
+    assert!(
+        html.contains("Slides</a> <span class=\"file-info\">(Dogfen PDF, 10 bytes)</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Handout</a> <span class=\"file-info\">(DOCX, 2 bytes)</span>"),
+        "{html}"
+    );
+}
