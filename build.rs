@@ -2,7 +2,7 @@
 //! `include_dir!` alone does not tell cargo to watch those folders.
 
 fn main() {
-    for path in ["themes", "content", "site.toml"] {
+    for path in ["themes", "content", "static", "site.toml"] {
         println!("cargo:rerun-if-changed={path}");
     }
 }

@@ -44,6 +44,8 @@ pub struct BuildOptions {
     /// Render into memory only (`freda serve`): the output folder is neither
     /// checked nor written, so it may be missing or hold anything.
     pub in_memory: bool,
+    /// Also write the built site as this zip file (`--zip`, see [`crate::bundle`]).
+    pub zip: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -77,6 +79,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Where the site went.
     pub output_dir: PathBuf,
+    /// The zip written with `--zip`.
+    pub zip: Option<crate::bundle::Bundle>,
     /// Warnings (a successful build has no errors).
     pub diagnostics: Diagnostics,
 }
@@ -114,14 +118,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let config = load_config(opts)?;
     let output_dir = output_dir(opts, &config);
+    let zip_warnings = crate::bundle::check(opts, &output_dir)?;
     let write = WriteOptions {
         site_root: &opts.root,
         output_dir: &output_dir,
         force: opts.force,
     };
     let lock = output::lock_output(&write).map_err(BuildError::Other)?;
-    let rendered = render_config(opts, config, output_dir.clone())?;
+    let mut rendered = render_config(opts, config, output_dir.clone())?;
     output::write_output(&rendered.files, &write, &lock).map_err(BuildError::Other)?;
+    let zip = write_zip(opts, &rendered.files)?;
+    rendered.diagnostics.extend(zip_warnings);
     Ok(BuildReport {
         pages: rendered
             .files
@@ -131,8 +138,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         files: rendered.files.len(),
         elapsed: started.elapsed(),
         output_dir: rendered.output_dir,
+        zip,
         diagnostics: rendered.diagnostics,
     })
+}
+
+/// `--zip`: the written site as one zip file (see [`crate::bundle`]).
+#[cfg(feature = "bundle")]
+fn write_zip(
+    opts: &BuildOptions,
+    files: &[OutputFile],
+) -> Result<Option<crate::bundle::Bundle>, BuildError> {
+    opts.zip
+        .as_deref()
+        .map(|zip| crate::bundle::write(files, zip).map_err(BuildError::Other))
+        .transpose()
+}
+
+#[cfg(not(feature = "bundle"))]
+fn write_zip(
+    _opts: &BuildOptions,
+    _files: &[OutputFile],
+) -> Result<Option<crate::bundle::Bundle>, BuildError> {
+    Ok(None)
 }
 
 /// Runs every stage but the write, for `check` and for tests.
@@ -190,6 +218,7 @@ fn render_config(
     }
     let markdown = Markdown::with_policy(main.config.sanitize.policy());
     for site in &mut sites {
+        ds.extend(crate::downloads::measure(site, &theme.static_files));
         crate::languages::localise_dates(site, theme.strings_for(&site.config.language));
         ds.extend(render::render_markdown(site, &markdown, !opts.check_only));
     }
@@ -344,8 +373,12 @@ pub fn summary(report: &BuildReport, root: &Path) -> String {
         1 => " (1 warning)".to_string(),
         n => format!(" ({n} warnings)"),
     };
+    let zip = report.zip.as_ref().map_or_else(String::new, |z| {
+        let size = crate::downloads::format_size(z.bytes);
+        format!(" and {}, {size}", z.path.display())
+    });
     format!(
-        "Built {} pages in {:.2} s → {}/{warnings}",
+        "Built {} pages in {:.2} s → {}/{zip}{warnings}",
         report.pages,
         report.elapsed.as_secs_f64(),
         shown.display()

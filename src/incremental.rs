@@ -282,6 +282,7 @@ impl State {
         for (site, lang) in sites.iter_mut().zip(&mut self.langs) {
             let strings = self.theme.strings_for(&site.config.language);
             crate::languages::localise_dates(site, strings);
+            ds.extend(crate::downloads::measure(site, &self.theme.static_files));
             ds.extend(render::render_markdown_cached(
                 site,
                 md,

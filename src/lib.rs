@@ -5,10 +5,12 @@
 //! the next; nothing is global.
 
 pub mod build;
+pub mod bundle;
 pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod downloads;
 #[cfg(feature = "external-links")]
 pub mod external;
 pub mod feeds;

@@ -64,6 +64,11 @@ enum Command {
         /// from disk or from a zip file, e.g. on an intranet without a web server
         #[arg(long)]
         relative: bool,
+        /// Also write the built site as one zip file, e.g. library.zip, whose files are under one
+        /// folder named after it (library/); use with --relative, so it works when unzipped and
+        /// opened from disk
+        #[arg(long, value_name = "FILE")]
+        zip: Option<PathBuf>,
         /// Measure review dates against this date instead of today (YYYY-MM-DD)
         #[arg(long, value_name = "DATE", hide = true)]
         today: Option<String>,
@@ -170,6 +175,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             drafts,
             force,
             relative,
+            zip,
             today,
         } => {
             let opts = BuildOptions {
@@ -180,6 +186,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 drafts,
                 force,
                 relative,
+                zip,
                 progress: true,
                 ..BuildOptions::default()
             };

@@ -169,7 +169,7 @@ fn write_output_in(
 
 /// Resolves `path` against `cwd`, canonicalising its longest existing
 /// prefix and normalising the rest (`.` and `..`) lexically.
-fn resolve(path: &Path, cwd: &Path) -> PathBuf {
+pub(crate) fn resolve(path: &Path, cwd: &Path) -> PathBuf {
     let abs = cwd.join(path);
     let comps: Vec<Component> = abs.components().collect();
     let mut split = 0;

@@ -1,7 +1,8 @@
 //! `freda init`: copies the bundled starter library into a new folder.
 //!
-//! The starter (`site.toml` and `content/`) is embedded in the binary, so a
-//! new site can be started anywhere without a checkout of freda.
+//! The starter (`site.toml`, `content/` and `static/`, which holds the
+//! guide's PDF) is embedded in the binary, so a new site can be started
+//! anywhere without a checkout of freda.
 
 use std::path::Path;
 
@@ -9,6 +10,7 @@ use anyhow::{bail, Context};
 use include_dir::{include_dir, Dir};
 
 static STARTER_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
+static STARTER_STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
 const STARTER_CONFIG: &str = include_str!("../site.toml");
 
 /// Writes the starter site into `dir`, which must be missing or empty.
@@ -29,6 +31,7 @@ pub fn init(dir: &Path) -> anyhow::Result<usize> {
         .with_context(|| format!("cannot write {}", config.display()))?;
     let mut count = 1;
     write_dir(&STARTER_CONTENT, &dir.join("content"), &mut count)?;
+    write_dir(&STARTER_STATIC, &dir.join("static"), &mut count)?;
     Ok(count)
 }
 
@@ -62,6 +65,8 @@ mod tests {
         assert!(site.join("site.toml").is_file());
         assert!(site.join("content/_index.md").is_file());
         assert!(site.join("content/case-studies/_index.md").is_file());
+        let pdf = std::fs::read(site.join("static/downloads/human-rights-framework.pdf")).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"), "the guide's download is copied");
         let err = init(&site).unwrap_err().to_string();
         assert!(err.contains("not empty"), "{err}");
     }

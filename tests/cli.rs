@@ -181,3 +181,19 @@ fn external_needs_the_http_client_feature() {
         stderr(&out)
     );
 }
+
+#[cfg(not(feature = "bundle"))]
+#[test]
+fn zip_needs_the_bundle_feature() {
+    let site = fixture("sites", "governance");
+    let out = freda(
+        site.path(),
+        &["build", "--relative", "--zip", "library.zip"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: this freda was built without the bundle feature, so it cannot write zip files; rebuild it with default features (cargo install freda, without --no-default-features)\n"
+    );
+    assert!(!site.path().join("public").exists());
+}

@@ -43,11 +43,12 @@ pub fn fixture(kind: &str, name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// A temporary copy of the bundled starter site (site.toml and content/).
+/// A temporary copy of the bundled starter site (site.toml, content/ and static/).
 pub fn starter() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(repo().join("site.toml"), dir.path().join("site.toml")).unwrap();
     copy_dir(&repo().join("content"), &dir.path().join("content"));
+    copy_dir(&repo().join("static"), &dir.path().join("static"));
     dir
 }
 

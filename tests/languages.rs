@@ -256,11 +256,26 @@ fn redirects_of_every_language_are_listed_once() {
     let site = fixture("sites", "languages");
     let public = build(site.path(), &[]);
     let netlify = read(&public, "_redirects");
-    assert!(netlify.contains("/hr/hen/ymweld/ /hr/cy/case-studies/visiting/ 301\n"), "{netlify}");
-    assert_eq!(netlify.matches("/hr/old/meals/ /hr/case-studies/fair-meals/ 301\n").count(), 1, "{netlify}");
+    assert!(
+        netlify.contains("/hr/hen/ymweld/ /hr/cy/case-studies/visiting/ 301\n"),
+        "{netlify}"
+    );
+    assert_eq!(
+        netlify
+            .matches("/hr/old/meals/ /hr/case-studies/fair-meals/ 301\n")
+            .count(),
+        1,
+        "{netlify}"
+    );
     let apache = read(&public, ".htaccess");
-    assert!(apache.contains("    Redirect 301 \"/hr/hen/ymweld/\" \"/hr/cy/case-studies/visiting/\"\n"), "{apache}");
-    assert!(apache.contains("    Redirect 301 \"/hr/old/meals/\" \"/hr/case-studies/fair-meals/\"\n"), "{apache}");
+    assert!(
+        apache.contains("    Redirect 301 \"/hr/hen/ymweld/\" \"/hr/cy/case-studies/visiting/\"\n"),
+        "{apache}"
+    );
+    assert!(
+        apache.contains("    Redirect 301 \"/hr/old/meals/\" \"/hr/case-studies/fair-meals/\"\n"),
+        "{apache}"
+    );
     let page = read(&public, "hen/ymweld/index.html");
     assert!(page.contains("<html lang=\"cy\">"), "{page}");
     assert!(page.contains("url=/hr/cy/case-studies/visiting/"), "{page}");
@@ -272,12 +287,27 @@ fn each_language_has_its_own_feeds() {
     let site = fixture("sites", "languages");
     let public = build(site.path(), &[]);
     let cy = read(&public, "cy/case-studies/atom.xml");
-    assert!(cy.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"cy\">"), "{cy}");
-    assert!(cy.contains("<id>https://trust.example/hr/cy/case-studies/visiting/</id>"), "{cy}");
-    assert!(!cy.contains("fair-meals"), "a fallback is in its own language's feeds");
+    assert!(
+        cy.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"cy\">"),
+        "{cy}"
+    );
+    assert!(
+        cy.contains("<id>https://trust.example/hr/cy/case-studies/visiting/</id>"),
+        "{cy}"
+    );
+    assert!(
+        !cy.contains("fair-meals"),
+        "a fallback is in its own language's feeds"
+    );
     let home = read(&public, "cy/index.html");
     assert!(home.contains("href=\"/hr/cy/atom.xml\""), "{home}");
     let en = read(&public, "atom.xml");
-    assert!(en.contains("xml:lang=\"en\"") && !en.contains("/cy/"), "{en}");
-    assert!(en.contains("<id>https://trust.example/hr/case-studies/fair-meals/</id>"), "{en}");
+    assert!(
+        en.contains("xml:lang=\"en\"") && !en.contains("/cy/"),
+        "{en}"
+    );
+    assert!(
+        en.contains("<id>https://trust.example/hr/case-studies/fair-meals/</id>"),
+        "{en}"
+    );
 }

@@ -1,9 +1,12 @@
 //! One integration-test binary: fixture sites are copied into temporary
 //! folders and built with the real `freda` binary.
 
+#[cfg(feature = "bundle")]
+mod bundle;
 mod check;
 mod cli;
 mod common;
+mod downloads;
 #[cfg(feature = "external-links")]
 mod external;
 mod feeds;

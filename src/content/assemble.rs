@@ -241,7 +241,11 @@ fn make_section(
         page_type,
         sort_by: raw.sort_by.unwrap_or_default(),
         edition: raw.edition.take(),
-        downloads: resolved(raw.downloads.take().unwrap_or_default(), &site.base_path),
+        downloads: resolved(
+            raw.downloads.take().unwrap_or_default(),
+            &site.base_path,
+            parsed.front_offset,
+        ),
         meta,
         text: std::mem::take(&mut parsed.text),
     }
@@ -250,9 +254,10 @@ fn make_section(
 fn resolved(
     mut downloads: Vec<super::frontmatter::Download>,
     base_path: &str,
+    front_offset: usize,
 ) -> Vec<super::frontmatter::Download> {
     for d in &mut downloads {
-        d.resolve(base_path);
+        d.resolve(base_path, front_offset);
     }
     downloads
 }
@@ -672,7 +677,7 @@ fn add_page(site: &mut Site, mut parsed: Parsed, opts: LoadOptions, ds: &mut Dia
         PageKind::Plain {}
     };
     for d in kind.downloads_mut() {
-        d.resolve(&site.base_path);
+        d.resolve(&site.base_path, parsed.front_offset);
     }
     if meta.status == Status::Draft && !opts.drafts {
         site.drafts.push(parsed.rel.clone());

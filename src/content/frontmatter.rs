@@ -163,6 +163,10 @@ pub enum EventFormat {
 }
 
 /// A downloadable file listed by a guide, training module or evaluation.
+///
+/// Editors write `title` and `file` (and `size` only for a file on another
+/// site); the rest is measured from the file at build time by
+/// [`crate::downloads::measure`], so it cannot be set in front matter.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Download {
@@ -170,9 +174,30 @@ pub struct Download {
     pub title: String,
     /// Path under `static/`, e.g. `/downloads/guide.pdf`.
     pub file: String,
-    /// Human-readable size, e.g. "1.2 MB".
+    /// A hand-written size, e.g. "1.2 MB": shown only for files on other
+    /// sites; for the site's own files the measured size is shown instead.
     #[serde(default)]
-    pub size: Option<String>,
+    pub size: Option<Spanned<String>>,
+    /// The file's type by extension, the end of a theme string's name
+    /// (`pdf` for `file_pdf`, `word`, `excel`, …); empty for other types.
+    #[serde(skip_deserializing)]
+    pub kind: String,
+    /// The extension, upper-cased (`MP4`): the type label when `kind` is empty.
+    #[serde(skip_deserializing)]
+    pub extension: String,
+    /// The MIME type for the link's `type` attribute, when freda knows it.
+    #[serde(skip_deserializing)]
+    pub mime: Option<String>,
+    /// The file's size in bytes, when it is the site's own file.
+    #[serde(skip_deserializing)]
+    pub bytes: Option<u64>,
+    /// The size to show, e.g. "120 KB": measured, or the hand-written `size`
+    /// of a file on another site.
+    #[serde(skip_deserializing)]
+    pub size_display: Option<String>,
+    /// Where `size` is written in the source file, for warnings.
+    #[serde(skip)]
+    pub size_span: Option<std::ops::Range<usize>>,
 }
 
 /// Where the facts on a page come from.

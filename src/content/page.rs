@@ -323,12 +323,23 @@ impl PageKind {
 }
 
 impl Download {
-    /// Turns `file` (a path under `static/`) into a URL under the base path.
-    /// Full `http(s)://` addresses are left as they are.
-    pub fn resolve(&mut self, base_path: &str) {
-        if !self.file.starts_with("http://") && !self.file.starts_with("https://") {
+    /// Turns `file` (a path under `static/`) into a URL under the base path,
+    /// and notes where `size` is written (`front_offset`: where the front
+    /// matter starts in the file). Full `http(s)://` addresses are left as
+    /// they are.
+    pub fn resolve(&mut self, base_path: &str, front_offset: usize) {
+        if !self.is_external() {
             self.file = format!("{base_path}{}", self.file.trim_start_matches('/'));
         }
+        self.size_span = self
+            .size
+            .as_ref()
+            .map(|s| s.span().start + front_offset..s.span().end + front_offset);
+    }
+
+    /// A file on another site (`http(s)://`), which freda cannot measure.
+    pub fn is_external(&self) -> bool {
+        self.file.starts_with("http://") || self.file.starts_with("https://")
     }
 }
 

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Browser tests of the built starter site (called by tests/run; can be run on its own).
 # Installs what is missing (Debian's chromium, nginx, a Java runtime; the npm packages from package-lock.json),
-# builds the starter site for http://127.0.0.1:PORT/library/ (and once more with --relative, for the file://
-# checks), serves the first with nginx and runs run.mjs; then builds the XSS fixture (tests/sites/xss), serves it
-# with a second nginx server and runs xss.mjs; then runs serve.mjs, which starts `freda serve` on a copy of the
-# starter site and checks live reload. Each script ends with "N passed, N failed"; the last line of this one is
-# their sum, in the same form. Exits non-zero when any script failed.
+# builds the starter site for http://127.0.0.1:PORT/library/ (and once more with --relative and --zip, for the
+# file:// checks), serves the first with nginx and runs run.mjs; then builds the XSS fixture (tests/sites/xss), serves
+# it with a second nginx server and runs xss.mjs; then runs serve.mjs, which starts `freda serve` on a copy of the
+# starter site and checks live reload; then offline.mjs, which unzips the zip and browses it from disk, offline. Each
+# script ends with "N passed, N failed"; the last line of this one is their sum, in the same form. Exits non-zero
+# when any script failed.
 #   BROWSER_TESTS_TIMEOUT  overall limit for run.mjs in seconds (default 900)
 #   XSS_TESTS_TIMEOUT      overall limit for xss.mjs in seconds (default 300)
 #   SERVE_TESTS_TIMEOUT    overall limit for serve.mjs in seconds (default 300)
+#   OFFLINE_TESTS_TIMEOUT  overall limit for offline.mjs in seconds (default 120)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -61,9 +63,10 @@ trap 'exit 143' TERM
 base="http://127.0.0.1:${port}/library/"
 say "building the starter site for $base"
 cargo run --locked --quiet -- build --base-url "$base" --output "$tmp/public"
-# The same site with relative links, for the file:// checks of search (opened from disk, never served).
-say "building the starter site with --relative into $tmp/relative"
-cargo run --locked --quiet -- build --relative --output "$tmp/relative"
+# The same site with relative links, for the file:// checks of search (opened from disk, never served), and as a zip
+# for offline.mjs.
+say "building the starter site with --relative into $tmp/relative and $tmp/library.zip"
+cargo run --locked --quiet -- build --relative --output "$tmp/relative" --zip "$tmp/library.zip"
 # The XSS fixture, for xss.mjs: it builds with many warnings (every removed link), kept in a log.
 freda_bin="${CARGO_TARGET_DIR:-$repo/target}/debug/freda"
 xss_base="http://127.0.0.1:${xss_port}/xss/"
@@ -141,6 +144,12 @@ say "freda serve: live reload (serve.mjs)"
 serve_limit="${SERVE_TESTS_TIMEOUT:-300}"
 TMPDIR="$tmp/tmp" run_checks serve.mjs "$serve_limit" \
   node "$here/serve.mjs" --freda "$freda_bin" --timeout "$serve_limit"
+
+# (h) The offline copy: the zip, unzipped by node (unzip.mjs) and browsed from disk with the network off.
+say "the zip, offline (offline.mjs)"
+offline_limit="${OFFLINE_TESTS_TIMEOUT:-120}"
+TMPDIR="$tmp/tmp" run_checks offline.mjs "$offline_limit" \
+  node "$here/offline.mjs" --zip "$tmp/library.zip" --dir "$tmp/offline" --timeout "$offline_limit"
 
 echo "${passed} passed, ${failed} failed"
 exit "$status"

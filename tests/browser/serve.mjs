@@ -3,7 +3,7 @@
 //
 //   node tests/browser/serve.mjs --freda PATH [--chromium PATH] [--screenshots DIR] [--timeout SECONDS]
 //
-// Copies the starter site (site.toml with base_url https://example.org/library/, content/, an empty static/)
+// Copies the starter site (site.toml with base_url https://example.org/library/, content/, static/)
 // into a temp folder, starts `freda serve --port 0` there and, in headless Chromium, edits files the way an
 // editor would while a page is open:
 //   serve-edit     a Markdown edit shows up in the open page without anyone reloading it;
@@ -82,8 +82,9 @@ function makeSite() {
     .replace(/^base_url = .*$/m, 'base_url = "https://example.org/library/"');
   fs.writeFileSync(path.join(site, 'site.toml'), toml);
   fs.cpSync(path.join(repo, 'content'), path.join(site, 'content'), { recursive: true });
-  // static/ exists from the start, so that a stylesheet written there later is a CSS-only change.
-  fs.mkdirSync(path.join(site, 'static'));
+  // static/ exists from the start (with the guide's PDF), so that a stylesheet written there later is a
+  // CSS-only change.
+  fs.cpSync(path.join(repo, 'static'), path.join(site, 'static'), { recursive: true });
 }
 
 // Starts `freda serve` and resolves with the URL from its first line.
