@@ -208,7 +208,11 @@ fn page_problems(rel: &str, html: &str) -> Vec<String> {
             "meta" if !tag.attrs.iter().any(|(a, _)| a == "charset" || a == "name") => {
                 bad(format!("a <meta> of content's: {tag:?}"));
             }
-            "link" if !matches!(tag.attr("rel"), Some("icon" | "canonical" | "stylesheet")) => {
+            "link"
+                if !matches!(tag.attr("rel"), Some("icon" | "canonical" | "stylesheet"))
+                    && (tag.attr("rel"), tag.attr("type"))
+                        != (Some("alternate"), Some("application/atom+xml")) =>
+            {
                 bad(format!("a <link> of content's: {tag:?}"));
             }
             "form"
