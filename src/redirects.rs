@@ -124,7 +124,7 @@ pub fn parse_csv(shown: &str, text: &str) -> (Vec<CsvRow>, Vec<Diagnostic>) {
         .has_headers(false)
         .flexible(true)
         .comment(Some(b'#'))
-        .from_reader(text[bom..].as_bytes());
+        .from_reader(&text.as_bytes()[bom..]);
     let mut found = Vec::new();
     let mut rows = Vec::new();
     let mut columns: Option<[usize; 2]> = None;
