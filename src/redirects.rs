@@ -466,13 +466,13 @@ fn target(
 /// Problems with the CSV rows that need the site: an old path that is a
 /// page's address or an alias, and a new address that leads nowhere.
 pub fn check(site: &Site) -> Vec<Diagnostic> {
+    let mut found = alias_clashes(site);
     let table = site.config.redirects.table.as_ref();
     let Some(table) = table.filter(|_| site.config.is_main_language()) else {
-        return Vec::new();
+        return found;
     };
     let taken = addresses(site);
     let targets = crate::render::link_targets(site);
-    let mut found = Vec::new();
     for r in &table.rows {
         let at = |span: &Range<usize>, msg: String, help: String| {
             Diagnostic::error(&table.shown, msg)
@@ -494,6 +494,43 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 "give the page's new address".to_string(),
             )),
             Ok(_) => {}
+        }
+    }
+    found
+}
+
+/// Aliases at the address of a term page or the not-found page, which the
+/// content stage (which checks pages, sections and other generated pages)
+/// cannot see: the redirect page would replace them.
+fn alias_clashes(site: &Site) -> Vec<Diagnostic> {
+    let mut generated: HashMap<String, String> = site
+        .taxonomies
+        .iter()
+        .flat_map(|t| &t.terms)
+        .map(|term| (term.url.clone(), format!("the \"{}\" term page", term.slug)))
+        .collect();
+    let not_found = format!("{}404.html", site.base_path);
+    generated.insert(not_found, "the not-found page".to_string());
+    let mut found = Vec::new();
+    for p in &site.pages {
+        for alias in &p.meta.aliases {
+            let Some(what) = generated.get(&alias_url(&site.base_path, alias)) else {
+                continue;
+            };
+            let front = &p.text[..p.body_offset.min(p.text.len())];
+            let list = crate::config::span_of_value(front, "aliases");
+            let quoted = format!("\"{alias}\"");
+            let at = front[list.clone()].find(&quoted).map_or(list.clone(), |i| {
+                list.start + i..list.start + i + quoted.len()
+            });
+            found.push(
+                Diagnostic::error(
+                    format!("content/{}", p.source),
+                    format!("alias \"{alias}\" is already the address of {what}"),
+                )
+                .at(&p.text, at)
+                .help("remove the alias: one address cannot lead to two pages"),
+            );
         }
     }
     found

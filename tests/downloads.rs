@@ -85,8 +85,8 @@ fn a_rebuild_shows_the_new_size_of_a_replaced_file() {
     );
 }
 
-/// Type names are theme strings, so a translation renames them; a theme
-/// file without one (an older override) shows the extension instead.
+/// Type names are theme strings, so a translation renames them (a strings
+/// file without them is an error, like any missing key).
 #[test]
 fn type_names_come_from_the_theme_strings() {
     let site = fixture("sites", "all-types");
@@ -95,7 +95,7 @@ fn type_names_come_from_the_theme_strings() {
     let theme = include_str!("../themes/default/i18n/en.toml");
     let strings: String = theme
         .lines()
-        .filter(|l| !l.starts_with("file_"))
+        .filter(|l| !l.starts_with("file_pdf "))
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::create_dir_all(site.path().join("i18n")).unwrap();
@@ -112,7 +112,7 @@ fn type_names_come_from_the_theme_strings() {
         "{html}"
     );
     assert!(
-        html.contains("Handout</a> <span class=\"file-info\">(DOCX, 2 bytes)</span>"),
+        html.contains("Handout</a> <span class=\"file-info\">(Word document, 2 bytes)</span>"),
         "{html}"
     );
 }

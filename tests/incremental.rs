@@ -354,3 +354,26 @@ fn random_edits_build_the_same_as_full_builds() {
         "most small edits re-render few pages ({partial} of {steps})"
     );
 }
+
+#[test]
+fn a_section_links_its_new_feed_once_a_page_under_it_gets_a_date() {
+    let site = starter();
+    let root = site.path();
+    let mut inc = Incremental::new(options(root));
+    let first = inc.build(&BTreeSet::new(), true).unwrap();
+    assert!(!first.files.contains_key("guides/atom.xml"));
+    // The guides section lists no page itself (its guide is a subsection), so
+    // only its new feed changes the section's own page.
+    let rel = "content/guides/human-rights-framework/freda-principles.md";
+    let text = fs::read_to_string(root.join(rel)).unwrap();
+    let dated = text.replacen("last_reviewed", "date = 2026-11-20\nlast_reviewed", 1);
+    fs::write(root.join(rel), dated).unwrap();
+    let out = inc
+        .build(&BTreeSet::from([rel.to_string()]), false)
+        .unwrap();
+    let guides = String::from_utf8(out.files["guides/index.html"].to_vec()).unwrap();
+    let link = "<a href=\"/guides/atom.xml\" type=\"application/atom+xml\">";
+    assert!(guides.contains(link), "{guides}");
+    let got = Ok((out.files, out.diagnostics.render()));
+    compare("dating a guide part", &got, &outcome(fresh(root)));
+}

@@ -1,4 +1,4 @@
-//! Watching the site's sources: `site.toml` and the folders `content/`,
+//! Watching the site's sources: `site.toml`, CSV files beside it (`[redirects] csv`) and the folders `content/`,
 //! `templates/`, `static/`, `i18n/` and `themes/`.
 //!
 //! notify reports raw file events into a channel. [`Watcher::next`] takes
@@ -117,7 +117,9 @@ pub fn is_relevant(rel: &str) -> bool {
         return false;
     }
     let top = rel.split('/').next().unwrap_or(rel);
-    rel == "site.toml" || WATCHED_DIRS.contains(&top)
+    // A CSV file beside site.toml may be its `[redirects] csv`.
+    let csv = !rel.contains('/') && rel.to_ascii_lowercase().ends_with(".csv");
+    rel == "site.toml" || csv || WATCHED_DIRS.contains(&top)
 }
 
 /// A path under `root` as `a/b/c`, or `None` when it is outside.
@@ -387,6 +389,7 @@ mod tests {
             "i18n/cy.toml",
             "themes/default/static/style.css",
             "static",
+            "redirects.csv",
         ] {
             assert!(is_relevant(rel), "{rel}");
         }
@@ -399,6 +402,7 @@ mod tests {
             "content/a.md~",
             "site.toml~",
             "target/debug/freda",
+            "public/redirects.csv",
         ] {
             assert!(!is_relevant(rel), "{rel}");
         }

@@ -334,6 +334,23 @@ const linkUses = new Map(); // absolute URL (no fragment), same origin -> Set of
 const fragmentLinks = []; // { from, target, fragment }
 const external = new Map(); // external URL -> Set of pages
 
+// A redirect page (at an alias: `freda build` writes one, with a meta refresh and no script) leaves at once. To check
+// the page itself, its tab stops the main frame from navigating anywhere else and notes where the refresh led.
+function stayOn(page, url) {
+  let resolve;
+  const state = { left: null, refreshed: new Promise((r) => { resolve = r; }) };
+  state.handler = (route) => {
+    const req = route.request();
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame() && req.url() !== url) {
+      state.left = req.url();
+      resolve(req.url());
+      return route.abort('aborted');
+    }
+    return route.fallback();
+  };
+  return state;
+}
+
 // Each worker keeps one tab and navigates it from page to page: a new context or tab for every page costs
 // Chromium a new renderer process, and on two cores that doubles the run. The site keeps no state in the
 // browser (no scripts, no cookies), and every navigation gets a new document with the CSP recorder.
@@ -341,6 +358,16 @@ async function checkPage(entry, tab) {
   const target = shortUrl(entry.url) + (entry.type === '404' ? ' (404.html at a missing URL)' : '');
   const { page, state } = tab;
   state.reset();
+  const stay = entry.type === 'redirect' ? stayOn(page, entry.url) : null;
+  if (stay) await page.route('**/*', stay.handler);
+  try {
+    await checkOnePage(entry, page, state, target, stay);
+  } finally {
+    if (stay) await page.unroute('**/*', stay.handler);
+  }
+}
+
+async function checkOnePage(entry, page, state, target, stay) {
   try {
     let resp;
     try {
@@ -352,14 +379,16 @@ async function checkPage(entry, tab) {
     const status = resp ? resp.status() : 0;
     record('load', target, status === entry.status,
       status === entry.status ? [] : [`document status ${status}, expected ${entry.status}`]);
+    if (stay) await checkRedirect(page, stay, target);
 
     // Subresources (and redirects) must answer 200. Only the document itself may be the expected 404.
     const bad = state.responses
       .filter((r) => !(r.nav && r.main && r.url === entry.url))
       .filter((r) => r.status !== 200)
       .map((r) => `${r.type} ${shortUrl(r.url)}: status ${r.status}`);
-    record('subresources', target, bad.length + state.failedRequests.length === 0,
-      [...new Set([...bad, ...state.failedRequests])]);
+    // A redirect page's refresh, stopped on purpose (stayOn), is no failure.
+    const failed = state.failedRequests.filter((f) => !(stay && stay.left && f.startsWith(`${shortUrl(stay.left)}:`)));
+    record('subresources', target, bad.length + failed.length === 0, [...new Set([...bad, ...failed])]);
 
     record('offsite', target, state.offsite.length === 0,
       [...new Set(state.offsite)].map((u) => `request to another host (blocked): ${u}`));
@@ -439,6 +468,21 @@ async function checkPage(entry, tab) {
   }
 }
 const axeByRule = new Map();
+
+// A redirect page's meta refresh must lead, at once, where its visible link does (the link is fetched with the
+// others, so it must answer 200).
+async function checkRedirect(page, stay, target) {
+  const left = await withTimeout(stay.refreshed, 5000, 'the meta refresh').catch(() => null);
+  const link = await page.evaluate(() => {
+    const a = document.querySelector('main a[href]');
+    return a ? a.href : null;
+  });
+  const problems = [];
+  if (!left) problems.push('the meta refresh did not navigate within 5 s');
+  if (!link) problems.push('no link to the new address in <main>');
+  if (left && link && left !== link) problems.push(`the refresh goes to ${shortUrl(left)}, the link to ${shortUrl(link)}`);
+  record('redirect', target, problems.length === 0, problems);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Same-origin links, fetched once each through nginx
@@ -1570,6 +1614,7 @@ async function main() {
 
   const byType = new Map();
   for (const p of pages) {
+    if (p.type === 'redirect') continue; // it leaves at once; checked in the pages phase
     if (!byType.has(p.type)) byType.set(p.type, []);
     byType.get(p.type).push(p);
   }
