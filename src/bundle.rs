@@ -46,7 +46,9 @@ pub fn check(opts: &BuildOptions, output_dir: &Path) -> Result<Vec<Diagnostic>, 
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     let shown_output = output_dir.strip_prefix(&opts.root).unwrap_or(output_dir);
-    if let Some(problem) = refusal(zip, (output_dir, shown_output), &cwd) {
+    let problem =
+        refusal(zip, (output_dir, shown_output), &cwd).or_else(|| published(zip, &opts.root, &cwd));
+    if let Some(problem) = problem {
         let mut ds = Diagnostics::new();
         ds.push(problem);
         return Err(BuildError::Site(ds));
@@ -97,6 +99,26 @@ fn refusal(zip: &Path, output: (&Path, &Path), cwd: &Path) -> Option<Diagnostic>
         ),
         _ => None,
     }
+}
+
+/// A zip inside the site's `content/` or `static/` folder would be
+/// published by the next build (and zipped into the next zip).
+fn published(zip: &Path, root: &Path, cwd: &Path) -> Option<Diagnostic> {
+    let zip_abs = crate::output::resolve(zip, cwd);
+    let root = crate::output::resolve(root, cwd);
+    let folder = ["content", "static"]
+        .into_iter()
+        .find(|f| zip_abs.starts_with(root.join(f)))?;
+    Some(
+        Diagnostic::error(
+            "--zip",
+            format!(
+                "the zip file {} is inside the site's {folder}/ folder, so the next build would publish it",
+                zip.display()
+            ),
+        )
+        .help("write the zip outside content/ and static/, e.g. --zip library.zip"),
+    )
 }
 
 /// Whether the file at `path` starts like a zip (a local file header or,

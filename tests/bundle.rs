@@ -137,6 +137,11 @@ fn zip_paths_freda_must_not_write_are_refused() {
         &["build", "--relative", "--zip", "site.toml"],
         "--zip: error: site.toml exists and is not a zip file, so freda will not replace it\n  help: choose another name, or delete the file first\nerror: the site was not built: 1 error; the output folder was not changed\n",
     );
+    refused(
+        root,
+        &["build", "--relative", "--zip", "static/library.zip"],
+        "--zip: error: the zip file static/library.zip is inside the site's static/ folder, so the next build would publish it\n  help: write the zip outside content/ and static/, e.g. --zip library.zip\nerror: the site was not built: 1 error; the output folder was not changed\n",
+    );
 }
 
 #[test]

@@ -241,6 +241,43 @@ async function checkPrint(page, root, caseStudy) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** The guide part with the FREDA diagram: the image loads from the folder (checkPage counts it). */
+async function checkImage(page, root) {
+  const rel = 'guides/human-rights-framework/freda-principles/index.html';
+  const d = [];
+  try {
+    await page.goto(pathToFileURL(path.join(root, rel)).href, { waitUntil: 'load' });
+    const images = (await page.evaluate(pageState)).images;
+    if (!images.length) d.push('no <img> on the page');
+    for (const img of images.filter((i) => !i.ok)) d.push(`image ${img.src} did not load`);
+    await checkPage(page, root);
+  } catch (err) {
+    d.push(err.message.split('\n')[0]);
+  }
+  record('offline-image', `${rel}: its image loads from disk`, d.length === 0, d);
+}
+
+/** The language switcher leads to the Welsh home page and back, from disk. */
+async function checkLanguages(page, root) {
+  const d = [];
+  let landed = '';
+  try {
+    await page.goto(pathToFileURL(path.join(root, 'index.html')).href, { waitUntil: 'load' });
+    landed = relOf(await follow(page, '.language-switcher a[lang="cy"]'), root);
+    if (landed !== 'cy/index.html') d.push(`opened ${landed}, want cy/index.html`);
+    else {
+      await checkPage(page, root);
+      const lang = await page.evaluate(() => document.documentElement.lang);
+      if (lang !== 'cy') d.push(`<html lang="${lang}">, want cy`);
+      const back = relOf(await follow(page, '.language-switcher a[lang="en"]'), root);
+      if (back !== 'index.html') d.push(`"English" opened ${back}, want index.html`);
+    }
+  } catch (err) {
+    d.push(err.message.split('\n')[0]);
+  }
+  record('offline-nav', `the language switcher leads to Cymraeg and back (${landed || 'nothing'})`, d.length === 0, d);
+}
+
 async function main() {
   const root = extract();
   if (!root) return;
@@ -269,6 +306,8 @@ async function main() {
     record('offline-print', 'no case study was reached', false, ['see offline-nav']);
   }
   await checkDownload(page, root);
+  await checkImage(page, root);
+  await checkLanguages(page, root);
   const away = seen.requests.filter((u) => !/^(?:file|data|blob):/.test(u));
   record('offline-network', `no request left the disk (${seen.requests.length} requests)`, away.length === 0, [...new Set(away)]);
   const errors = [...seen.console, ...seen.errors];
