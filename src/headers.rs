@@ -66,18 +66,14 @@ pub fn files(
     redirects: &[(String, String)],
     taken: impl Fn(&str) -> bool,
 ) -> Vec<OutputFile> {
-    [
-        ("_headers", netlify()),
-        (NGINX_SNIPPET, nginx(base_path)),
-        (APACHE_FILE, apache(base_path, redirects)),
-    ]
-    .into_iter()
-    .filter(|(path, _)| !taken(path))
-    .map(|(path, text)| OutputFile {
-        path: path.to_string(),
-        contents: text.into_bytes(),
-    })
-    .collect()
+    crate::output::unless_taken(
+        [
+            ("_headers", netlify()),
+            (NGINX_SNIPPET, nginx(base_path)),
+            (APACHE_FILE, apache(base_path, redirects)),
+        ],
+        taken,
+    )
 }
 
 /// `_headers` in the format of Netlify and Cloudflare Pages, which read it

@@ -62,6 +62,22 @@ pub struct OutputFile {
     pub contents: Vec<u8>,
 }
 
+/// Generated files, except those the site's `static/` folder already has
+/// (`taken`): a site's own `_headers` or `_redirects` wins.
+pub fn unless_taken<'a>(
+    files: impl IntoIterator<Item = (&'a str, String)>,
+    taken: impl Fn(&str) -> bool,
+) -> Vec<OutputFile> {
+    files
+        .into_iter()
+        .filter(|(path, _)| !taken(path))
+        .map(|(path, text)| OutputFile {
+            path: path.to_string(),
+            contents: text.into_bytes(),
+        })
+        .collect()
+}
+
 /// Where and how to write.
 #[derive(Debug, Clone, Copy)]
 pub struct WriteOptions<'a> {

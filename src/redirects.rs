@@ -661,17 +661,13 @@ pub fn server_files(redirects: &[Redirect], taken: impl Fn(&str) -> bool) -> Vec
             unique.push(r);
         }
     }
-    [
-        (NETLIFY_FILE, netlify(&unique)),
-        (NGINX_FILE, nginx(&unique)),
-    ]
-    .into_iter()
-    .filter(|(path, _)| !taken(path))
-    .map(|(path, text)| OutputFile {
-        path: path.to_string(),
-        contents: text.into_bytes(),
-    })
-    .collect()
+    crate::output::unless_taken(
+        [
+            (NETLIFY_FILE, netlify(&unique)),
+            (NGINX_FILE, nginx(&unique)),
+        ],
+        taken,
+    )
 }
 
 /// Whitespace and control characters percent-encoded, so a path stays one
