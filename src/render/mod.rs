@@ -434,19 +434,19 @@ pub fn render_site_from(
 /// The files a site has once, whatever its languages: sitemap, robots.txt,
 /// the brand colour, server headers, static files and content assets.
 fn site_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut files = vec![sitemap(site), robots(site), brand_css(site)];
+    let taken = |p: &str| theme.static_files.contains_key(p);
     let redirects = crate::redirects::entries(site);
+    let mut files = vec![sitemap(site), robots(site), brand_css(site)];
     files.extend(crate::headers::files(
         &site.base_path,
         &crate::redirects::pairs(&redirects),
-        |p| theme.static_files.contains_key(p),
+        taken,
     ));
+    files.extend(crate::redirects::server_files(&redirects, taken));
     files.extend(theme.static_files.iter().map(|(p, b)| OutputFile {
         path: p.clone(),
         contents: b.clone(),
     }));
-    let taken = |p: &str| theme.static_files.contains_key(p);
-    files.extend(crate::redirects::server_files(&redirects, taken));
     files.extend(assets(site)?);
     Ok(files)
 }
