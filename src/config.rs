@@ -46,6 +46,9 @@ pub struct Config {
     /// Controlled vocabularies, in the order they are shown.
     #[serde(default)]
     pub taxonomies: IndexMap<String, TaxonomyConfig>,
+    /// The web CMS (`/admin/`, see [`crate::cms`]).
+    #[serde(default)]
+    pub cms: crate::cms::CmsConfig,
     /// Other languages the site is published in, by code, e.g. `cy`.
     #[serde(default)]
     pub languages: IndexMap<String, crate::languages::LanguageConfig>,
@@ -350,6 +353,7 @@ impl Config {
         }
         self.sanitize.validate(text, ds);
         crate::languages::validate(self, text, ds);
+        self.cms.validate(text, ds);
         self.feeds.validate(text, ds);
         for (name, tax) in &self.taxonomies {
             if crate::content::slugify(name) != *name {

@@ -64,16 +64,56 @@ const NOT_PAGES: [&str; 6] = [
 pub fn files(
     base_path: &str,
     redirects: &[(String, String)],
+    admin: bool,
     taken: impl Fn(&str) -> bool,
 ) -> Vec<OutputFile> {
+    let mut nginx = nginx(base_path);
+    let mut apache = apache(base_path, redirects);
+    let mut netlify = netlify();
+    if admin {
+        admin_headers(base_path, (&mut netlify, &mut nginx, &mut apache));
+    }
     crate::output::unless_taken(
         [
-            ("_headers", netlify()),
-            (NGINX_SNIPPET, nginx(base_path)),
-            (APACHE_FILE, apache(base_path, redirects)),
+            ("_headers", netlify),
+            (NGINX_SNIPPET, nginx),
+            (APACHE_FILE, apache),
         ],
         taken,
     )
+}
+
+/// With the web CMS (`[cms]`), `/admin/` gets Decap's looser policy
+/// ([`crate::cms::ADMIN_CSP`]) instead of the site's, in each header file;
+/// the public pages keep theirs. `_headers` cannot exempt a path from a
+/// `/*` rule (hosts join repeated headers), so there the public pages'
+/// policy comes from their `<meta>` element alone, plus
+/// `X-Frame-Options: DENY` for what `<meta>` cannot say.
+fn admin_headers(base_path: &str, files: (&mut String, &mut String, &mut String)) {
+    let (netlify, nginx, apache) = files;
+    let policy = format!("{}; frame-ancestors 'none'", crate::cms::ADMIN_CSP);
+    let site_line = format!("  Content-Security-Policy: {HEADER_CSP}\n");
+    *netlify = netlify.replace(&site_line, "  X-Frame-Options: DENY\n");
+    netlify.push_str(&format!(
+        "# The web CMS: Decap needs eval and inline styles, so its page has a policy of its own.\n/admin/*\n  Content-Security-Policy: {policy}\n"
+    ));
+    nginx.push_str(&format!(
+        "# The web CMS: Decap needs eval and inline styles, so its page has a policy of its own.\nlocation ^~ {base_path}admin/ {{\n"
+    ));
+    for (name, value) in FIELDS {
+        let value = if name == "Content-Security-Policy" {
+            policy.as_str()
+        } else {
+            value
+        };
+        nginx.push_str(&format!("    add_header {name} \"{value}\" always;\n"));
+    }
+    nginx.push_str("}\n");
+    apache.push_str(&format!(
+        "# The web CMS: Decap needs eval and inline styles, so its page has a policy of its own.\n\
+         <IfModule mod_headers.c>\n    <If \"%{{REQUEST_URI}} =~ m#^{}admin/#\">\n        Header always set Content-Security-Policy \"{policy}\"\n    </If>\n</IfModule>\n",
+        regex_escape(base_path)
+    ));
 }
 
 /// `_headers` in the format of Netlify and Cloudflare Pages, which read it
@@ -202,7 +242,7 @@ mod tests {
 
     #[test]
     fn header_files_carry_the_same_fields() {
-        let files = files("/hr/", &[], |_| false);
+        let files = files("/hr/", &[], false, |_| false);
         let text = |name: &str| {
             let f = files.iter().find(|f| f.path == name).expect(name);
             String::from_utf8(f.contents.clone()).unwrap()
@@ -267,6 +307,41 @@ mod tests {
     }
 
     #[test]
+    fn the_cms_page_gets_its_own_policy_in_every_header_file() {
+        let files = files("/hr/", &[], true, |_| false);
+        let text = |name: &str| {
+            let f = files.iter().find(|f| f.path == name).expect(name);
+            String::from_utf8(f.contents.clone()).unwrap()
+        };
+        let admin = format!("{}; frame-ancestors 'none'", crate::cms::ADMIN_CSP);
+        let netlify = text("_headers");
+        assert!(
+            !netlify.contains(HEADER_CSP),
+            "hosts would join the two policies: {netlify}"
+        );
+        assert!(
+            netlify.contains("/*\n  X-Frame-Options: DENY\n"),
+            "{netlify}"
+        );
+        assert!(
+            netlify.ends_with(&format!("/admin/*\n  Content-Security-Policy: {admin}\n")),
+            "{netlify}"
+        );
+        let nginx = text("freda-headers.conf");
+        assert!(nginx.contains(&format!(
+            "add_header Content-Security-Policy \"{HEADER_CSP}\" always;\n"
+        )));
+        assert!(nginx.contains(&format!("location ^~ /hr/admin/ {{\n    add_header Content-Security-Policy \"{admin}\" always;\n    add_header X-Content-Type-Options \"nosniff\" always;\n")), "{nginx}");
+        let apache = text(".htaccess");
+        assert!(apache.contains(&format!("    <If \"%{{REQUEST_URI}} =~ m#^/hr/admin/#\">\n        Header always set Content-Security-Policy \"{admin}\"\n")), "{apache}");
+        let plain: String = super::files("/hr/", &[], false, |_| false)
+            .into_iter()
+            .map(|f| String::from_utf8(f.contents).unwrap())
+            .collect();
+        assert!(!plain.contains("admin/"), "no CMS, no admin rules");
+    }
+
+    #[test]
     fn base_paths_become_literal_patterns() {
         assert_eq!(regex_escape("/hr/"), "/hr/");
         assert_eq!(regex_escape("/v1.2/a+b/"), "/v1[.]2/a[+]b/");
@@ -277,7 +352,7 @@ mod tests {
 
     #[test]
     fn a_site_s_own_header_file_wins() {
-        let files = files("/", &[], |p| p == "_headers");
+        let files = files("/", &[], false, |p| p == "_headers");
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(names, ["freda-headers.conf", ".htaccess"]);
     }

@@ -7,6 +7,7 @@
 pub mod build;
 pub mod bundle;
 pub mod check;
+pub mod cms;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

@@ -5,6 +5,7 @@
 mod bundle;
 mod check;
 mod cli;
+mod cms;
 mod common;
 mod downloads;
 #[cfg(feature = "external-links")]

@@ -90,6 +90,12 @@ impl PageType {
         }
     }
 
+    /// The type-specific keys this type accepts, and which are required
+    /// (for the CMS configuration, see [`crate::cms`]).
+    pub fn fields(self) -> (&'static [&'static str], &'static [&'static str]) {
+        self.keys()
+    }
+
     /// The type-specific keys this type accepts, and which are required.
     fn keys(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {

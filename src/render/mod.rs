@@ -440,6 +440,7 @@ fn site_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
     files.extend(crate::headers::files(
         &site.base_path,
         &crate::redirects::pairs(&redirects),
+        site.config.cms.enabled,
         taken,
     ));
     files.extend(crate::redirects::server_files(&redirects, taken));
@@ -447,6 +448,7 @@ fn site_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         path: p.clone(),
         contents: b.clone(),
     }));
+    files.extend(crate::cms::files(site));
     files.extend(assets(site)?);
     Ok(files)
 }
@@ -493,6 +495,7 @@ pub fn merged_files(sites: &[Site], theme: &Theme) -> Vec<OutputFile> {
     files.extend(crate::headers::files(
         &sites[0].base_path,
         &crate::redirects::pairs(&redirects),
+        sites[0].config.cms.enabled,
         taken,
     ));
     files

@@ -120,6 +120,7 @@ pub fn content_type(path: &str) -> &'static str {
         "json" | "map" => "application/json",
         "webmanifest" => "application/manifest+json",
         "xml" => "application/xml",
+        "yml" | "yaml" => "text/yaml; charset=utf-8",
         "rss" => "application/rss+xml",
         "atom" => "application/atom+xml",
         "txt" => "text/plain; charset=utf-8",

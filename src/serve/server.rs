@@ -191,7 +191,13 @@ fn file(site: &Snapshot, path: &str, status: u16) -> Reply {
     } else {
         bytes.to_vec()
     };
-    Reply::new(status, kind, http::cache_control(path), body)
+    let reply = Reply::new(status, kind, http::cache_control(path), body);
+    if path.starts_with("admin/") && kind.starts_with("text/html") {
+        // The web CMS's page has a policy of its own (see `crate::cms`).
+        let policy = format!("{}; frame-ancestors 'none'", crate::cms::ADMIN_CSP);
+        return reply.with_policy(&policy);
+    }
+    reply
 }
 
 /// The site's 404 page with status 404; before the first good build, a page

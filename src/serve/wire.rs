@@ -85,6 +85,16 @@ impl Reply {
         }
     }
 
+    /// The same response with another Content-Security-Policy.
+    pub fn with_policy(mut self, policy: &str) -> Reply {
+        for (name, value) in &mut self.headers {
+            if *name == "Content-Security-Policy" {
+                *value = policy.to_string();
+            }
+        }
+        self
+    }
+
     /// A short plain-text response.
     pub fn text(status: u16, body: &str) -> Reply {
         Reply::new(
@@ -153,6 +163,20 @@ fn reason(status: u16) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_page_can_carry_another_policy() {
+        let page = Reply::new(200, "text/html; charset=utf-8", "no-cache", Vec::new())
+            .with_policy("default-src 'self'; script-src 'self' 'unsafe-eval'");
+        let csp: Vec<&String> = page
+            .headers
+            .iter()
+            .filter(|(n, _)| *n == "Content-Security-Policy")
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(csp, ["default-src 'self'; script-src 'self' 'unsafe-eval'"]);
+    }
+
     use super::*;
 
     #[test]

@@ -11,6 +11,7 @@
 #   XSS_TESTS_TIMEOUT      overall limit for xss.mjs in seconds (default 300)
 #   SERVE_TESTS_TIMEOUT    overall limit for serve.mjs in seconds (default 300)
 #   OFFLINE_TESTS_TIMEOUT  overall limit for offline.mjs in seconds (default 120)
+#   CMS_TESTS_TIMEOUT      overall limit for cms.mjs in seconds (default 120)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -150,6 +151,14 @@ say "the zip, offline (offline.mjs)"
 offline_limit="${OFFLINE_TESTS_TIMEOUT:-120}"
 TMPDIR="$tmp/tmp" run_checks offline.mjs "$offline_limit" \
   node "$here/offline.mjs" --zip "$tmp/library.zip" --dir "$tmp/offline" --timeout "$offline_limit"
+
+# (i) The web CMS: tests/sites/cms ([cms] enabled, Decap's test-repo backend), served by cms.mjs itself.
+say "the web CMS (cms.mjs)"
+"$freda_bin" --root "$repo/tests/sites/cms" build --output "$tmp/cms" 2>> "$tmp/cms-build.log" \
+  || { cat "$tmp/cms-build.log" >&2; exit 1; }
+cms_limit="${CMS_TESTS_TIMEOUT:-120}"
+TMPDIR="$tmp/tmp" run_checks cms.mjs "$cms_limit" \
+  node "$here/cms.mjs" --dir "$tmp/cms" --timeout "$cms_limit"
 
 echo "${passed} passed, ${failed} failed"
 exit "$status"
