@@ -98,9 +98,18 @@ fn field(name: &str, label: &str, widget: &str, required: bool, hint: Option<&St
     f
 }
 
-/// A label for a front-matter key: `org_type` → "Org type".
+/// A label for a front-matter key: `next_review` → "Next review".
 fn label(key: &str) -> String {
-    crate::content::title_from_slug(key)
+    let named = match key {
+        "dos" => "Do's",
+        "donts" => "Don'ts",
+        "org_type" => "Type of organisation",
+        "use_when" => "Use this when",
+        "tool_kind" => "Kind of tool",
+        "aliases" => "Old addresses",
+        _ => return crate::content::title_from_slug(key),
+    };
+    named.to_string()
 }
 
 /// Selects with fixed choices, by key.

@@ -125,3 +125,24 @@ fn cms_settings_are_checked() {
         stderr(&out)
     );
 }
+
+/// The editor's guide shows the web editor's form of every type, from
+/// screenshots the browser suite checks against the forms (cms.mjs).
+#[test]
+fn the_editors_guide_shows_every_type_s_form() {
+    let root = crate::common::repo();
+    let guide = std::fs::read_to_string(root.join("content/help/add-each-type.md")).unwrap();
+    for t in PageType::ALL.into_iter().filter(|t| *t != PageType::Guide) {
+        let image = format!("/images/editors-guide/new-{}.png", t.name());
+        assert!(
+            guide.contains(&format!("]({image})")),
+            "the guide does not show {image}"
+        );
+        let file = root.join("static").join(image.trim_start_matches('/'));
+        assert!(
+            file.is_file(),
+            "no {}: run tools/editor-screenshots",
+            file.display()
+        );
+    }
+}

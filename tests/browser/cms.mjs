@@ -1,13 +1,17 @@
 // The generated web CMS: a build of tests/sites/cms (`[cms] enabled = true`, Decap's test-repo backend, which
 // saves nothing) served from its folder by a small static server in this script, under /hr/.
-//   node tests/browser/cms.mjs --dir BUILD [--chromium PATH] [--timeout SECONDS]
+//   node tests/browser/cms.mjs --dir BUILD [--screenshots DIR] [--guide DIR] [--chromium PATH] [--timeout SECONDS]
 // Checks, in headless Chromium with every request to another host aborted and counted:
 //   cms-load     /hr/admin/ loads the vendored decap-cms.js and shows its login (so config.yml was valid);
 //   cms-form     after "Login", the case-study collection opens a new-entry form with the schema's fields: the
 //                organisation (required), a select of the Rights vocabulary's labels, the Markdown body;
 //   cms-policy   the admin page's own Content-Security-Policy is the one freda wrote, and the public home page's
 //                policy still has no 'unsafe-eval';
-//   cms-console  no console error, uncaught error or request to another host.
+//   cms-console  no console error, uncaught error or request to another host;
+//   cms-shots    a screenshot of each collection's new-entry form (new-<type>.png, with its field labels in
+//                new-<type>.txt) into --screenshots DIR, and, with --guide DIR (the editor's guide images,
+//                static/images/editors-guide/), each screenshot is there and was taken of a form with the same fields
+//                (a form that gained or lost fields needs a new one: tools/editor-screenshots makes them).
 // Ends with "N passed, N failed" (summed by run.sh).
 
 import { chromium } from 'playwright-core';
@@ -21,8 +25,9 @@ import path from 'node:path';
 const started = Date.now();
 const WAIT = 20_000;
 const BASE = '/hr/';
-const opts = readOptions(process.argv.slice(2), { '--dir': 'dir', '--chromium': 'chromium', '--timeout': 'timeout' },
-  { dir: null, chromium: '/usr/bin/chromium', timeout: 120 }, (m) => {
+const opts = readOptions(process.argv.slice(2),
+  { '--dir': 'dir', '--screenshots': 'screenshots', '--guide': 'guide', '--chromium': 'chromium', '--timeout': 'timeout' },
+  { dir: null, screenshots: null, guide: null, chromium: '/usr/bin/chromium', timeout: 120 }, (m) => {
     console.error(`cms.mjs: ${m}\nusage: node cms.mjs --dir BUILD [--chromium PATH] [--timeout SECONDS]`);
     process.exit(2);
   });
@@ -108,8 +113,43 @@ async function main() {
   if (!homePolicy || /unsafe-(?:eval|inline)/.test(homePolicy)) d.push(`home policy: ${homePolicy}`);
   record('cms-policy', 'the admin page has its own policy; the public pages keep theirs', d.length === 0, d);
 
+  if (opts.screenshots) await screenshots(page, admin);
   const errors = [...seen.console, ...seen.errors, ...seen.away.map((u) => `request to another host: ${u}`)];
   record('cms-console', 'no console error, uncaught error or request to another host', errors.length === 0, [...new Set(errors)]);
+}
+
+/** A screenshot of every collection's new-entry form; compared with the editor's guide's copies. */
+async function screenshots(page, admin) {
+  fs.mkdirSync(opts.screenshots, { recursive: true });
+  const config = JSON.parse(fs.readFileSync(path.join(opts.dir, 'admin', 'config.yml'), 'utf8')
+    .split('\n').filter((l) => !l.startsWith('#')).join('\n'));
+  await page.setViewportSize({ width: 1000, height: 900 });
+  for (const c of config.collections) {
+    const name = `new-${c.name}.png`;
+    const file = path.join(opts.screenshots, name);
+    const d = [];
+    try {
+      await page.goto(`${admin}#/collections/${c.name}/new`, { waitUntil: 'load' });
+      await page.getByText(/^Title$/).first().waitFor();
+      await page.waitForTimeout(300);
+      // Decap scrolls its editor pane; show the form from its first field.
+      await page.evaluate(() => document.querySelectorAll('*').forEach((e) => { if (e.scrollTop) e.scrollTop = 0; }));
+      await page.screenshot({ path: file });
+      // The fields shown, in order: the guide's copy must list the same (else the form changed since).
+      const labels = c.fields.filter((f) => f.widget !== 'hidden').map((f) => f.label).join('\n') + '\n';
+      fs.writeFileSync(file.replace(/\.png$/, '.txt'), labels);
+      if (opts.guide) {
+        const committed = path.join(opts.guide, name.replace(/\.png$/, '.txt'));
+        if (!fs.existsSync(path.join(opts.guide, name)) || !fs.existsSync(committed)) d.push(`no ${name} in ${opts.guide}: run tools/editor-screenshots`);
+        else if (fs.readFileSync(committed, 'utf8') !== labels) {
+          d.push(`the form's fields changed since the guide's screenshot: run tools/editor-screenshots\n  now: ${labels.trim().split('\n').join(', ')}`);
+        }
+      }
+    } catch (err) {
+      d.push(err.message.split('\n')[0]);
+    }
+    record('cms-shots', `${name}: the new ${c.label_singular || c.name} form${opts.guide ? ', as in the editor\'s guide' : ''}`, d.length === 0, d);
+  }
 }
 
 async function stop(code) {

@@ -158,7 +158,8 @@ say "the web CMS (cms.mjs)"
   || { cat "$tmp/cms-build.log" >&2; exit 1; }
 cms_limit="${CMS_TESTS_TIMEOUT:-120}"
 TMPDIR="$tmp/tmp" run_checks cms.mjs "$cms_limit" \
-  node "$here/cms.mjs" --dir "$tmp/cms" --timeout "$cms_limit"
+  node "$here/cms.mjs" --dir "$tmp/cms" --timeout "$cms_limit" \
+    --screenshots "$repo/target/screenshots/cms" --guide "$repo/static/images/editors-guide"
 
 echo "${passed} passed, ${failed} failed"
 exit "$status"
