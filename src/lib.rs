@@ -9,6 +9,7 @@ pub mod bundle;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod coverage;
 pub mod diagnostics;
 pub mod downloads;
 #[cfg(feature = "external-links")]

@@ -6,6 +6,7 @@ mod bundle;
 mod check;
 mod cli;
 mod common;
+mod coverage;
 mod downloads;
 #[cfg(feature = "external-links")]
 mod external;

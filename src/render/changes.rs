@@ -97,6 +97,8 @@ impl<'a> Reuse<'a> {
             Job::Term(t, i) => self.same_term(t, i),
             Job::Browse => self.same_browse(),
             Job::Search => self.same_browse() && self.same_keywords(),
+            // It counts every page: always rendered, it is one page.
+            Job::Coverage => false,
             Job::NotFound => true,
         }
     }
