@@ -13,7 +13,7 @@
 //!
 //! The [`Coverage`] handed on is plain data: the render stage shows it as
 //! the generated `/coverage/` page, and `freda report coverage` prints it as
-//! a table, CSV or JSON ([`table`], [`csv`], [`json`]).
+//! a table, CSV or JSON ([`table()`], [`csv()`], [`json()`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -200,18 +200,27 @@ fn axis(site: &Site, name: &str, strings: &Strings) -> Option<Axis> {
     })
 }
 
+/// Fills the grid in one pass over the pages: each page goes into every
+/// cell of its row terms × its column terms.
 fn grid(pages: &[&Page], rows: Axis, columns: Axis) -> Grid {
-    let cells = rows
-        .terms
-        .iter()
-        .map(|r| {
-            columns
-                .terms
-                .iter()
-                .map(|c| cell(pages, (&rows.name, &r.slug), (&columns.name, &c.slug)))
-                .collect()
-        })
-        .collect();
+    let empty = Cell {
+        count: 0,
+        pages: Vec::new(),
+    };
+    let mut cells = vec![vec![empty; columns.terms.len()]; rows.terms.len()];
+    for p in pages {
+        let cols = positions(p, &columns);
+        for r in positions(p, &rows) {
+            for &c in &cols {
+                let cell = &mut cells[r][c];
+                cell.count += 1;
+                cell.pages.push(PageRef {
+                    title: p.meta.title.clone(),
+                    url: p.meta.url.clone(),
+                });
+            }
+        }
+    }
     Grid {
         name: format!("{}-{}", rows.name, columns.name),
         rows,
@@ -220,30 +229,17 @@ fn grid(pages: &[&Page], rows: Axis, columns: Axis) -> Grid {
     }
 }
 
-fn cell(pages: &[&Page], row: (&str, &str), column: (&str, &str)) -> Cell {
-    let pages: Vec<PageRef> = pages
-        .iter()
-        .filter(|p| has(p, row) && has(p, column))
-        .map(|p| PageRef {
-            title: p.meta.title.clone(),
-            url: p.meta.url.clone(),
-        })
-        .collect();
-    Cell {
-        count: pages.len(),
-        pages,
-    }
-}
-
-/// Whether the page carries the term `slug` of the vocabulary (or is of that type).
-fn has(p: &Page, (vocabulary, slug): (&str, &str)) -> bool {
-    if vocabulary == TYPE_AXIS {
-        return p.page_type.name() == slug;
+/// Where the page's terms (or its type) are on the axis.
+fn positions(p: &Page, axis: &Axis) -> Vec<usize> {
+    let at = |slug: &str| axis.terms.iter().position(|t| t.slug == slug);
+    if axis.name == TYPE_AXIS {
+        return at(p.page_type.name()).into_iter().collect();
     }
     p.taxonomies
         .iter()
-        .filter(|t| t.name == vocabulary)
-        .any(|t| t.terms.iter().any(|term| term.slug == slug))
+        .filter(|t| t.name == axis.name)
+        .flat_map(|t| t.terms.iter().filter_map(|term| at(&term.slug)))
+        .collect()
 }
 
 /// The coverage of language `lang` (the first, the main language's, when

@@ -369,6 +369,16 @@ fn run_check(opts: &BuildOptions, deny_warnings: bool, format: Format, tables: T
     }
 }
 
+/// Why `freda report` printed nothing: the site's errors.
+fn no_report(ds: &freda::diagnostics::Diagnostics) -> String {
+    let errors = count_of(ds.error_count(), "error");
+    let help = "run freda check, fix them, then ask for the report again";
+    format!(
+        "{}error: the site has {errors}; {help}\n",
+        ds.render_with(&Palette::COLOUR)
+    )
+}
+
 /// `freda report coverage`: checks the site, then prints one language's map.
 fn run_coverage(root: PathBuf, format: ReportFormat, lang: Option<&str>) -> Result<u8, String> {
     let opts = BuildOptions {
@@ -378,17 +388,11 @@ fn run_coverage(root: PathBuf, format: ReportFormat, lang: Option<&str>) -> Resu
     };
     let rendered = match build::render_only(&opts) {
         Ok(r) => r,
-        Err(BuildError::Site(ds)) => {
-            return Err(format!(
-                "{}error: the site has {}; run freda check, fix them, then ask for the report again\n",
-                ds.render_with(&Palette::COLOUR),
-                count_of(ds.error_count(), "error")
-            ))
-        }
+        Err(BuildError::Site(ds)) => return Err(no_report(&ds)),
         Err(BuildError::Other(e)) => return Err(format!("error: {e:#}\n")),
     };
-    let coverage = freda::coverage::pick(&rendered.coverage, lang)
-        .map_err(|e| format!("error: {e}\n"))?;
+    let coverage =
+        freda::coverage::pick(&rendered.coverage, lang).map_err(|e| format!("error: {e}\n"))?;
     let text = match format {
         ReportFormat::Table => freda::coverage::table(coverage),
         ReportFormat::Csv => freda::coverage::csv(coverage),

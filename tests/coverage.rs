@@ -58,7 +58,10 @@ fn report_as_csv() {
     );
     // 1 header + 6 + 14 cells.
     assert_eq!(out.lines().count(), 21);
-    assert!(out.ends_with("type-principles,evaluation,dignity,0,\n"), "{out}");
+    assert!(
+        out.ends_with("type-principles,evaluation,dignity,0,\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -104,7 +107,9 @@ fn the_page_has_one_table_per_grid() {
     let page = read(&public, "coverage/index.html");
     insta::assert_snapshot!("coverage_page", main_of(&page));
     assert!(!page.contains("noindex"));
-    assert!(read(&public, "index.html").contains("<li><a href=\"/hr/coverage/\">Coverage map</a></li>"));
+    assert!(
+        read(&public, "index.html").contains("<li><a href=\"/hr/coverage/\">Coverage map</a></li>")
+    );
     let cy = read(&public, "cy/coverage/index.html");
     assert!(cy.contains("<h1>Map cwmpas</h1>"), "{cy}");
     assert!(cy.contains("<span>0 – bwlch</span>"));
@@ -155,7 +160,10 @@ fn the_starter_has_gaps() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let grids = v["grids"].as_array().unwrap();
     let names: Vec<&str> = grids.iter().map(|g| g["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["rights-settings", "rights-audiences", "type-principles"]);
+    assert_eq!(
+        names,
+        ["rights-settings", "rights-audiences", "type-principles"]
+    );
     let gaps = grids[0]["cells"]
         .as_array()
         .unwrap()

@@ -42,7 +42,11 @@ fn rights_by_setting_counts_published_pages() {
     // The draft (article-5 × acute) and the archived page (article-5 ×
     // mental-health) are left out; the plain About page counts.
     assert_eq!(counts(g), [[1, 0], [0, 1], [2, 1]]);
-    let titles: Vec<&str> = g.cells[2][0].pages.iter().map(|p| p.title.as_str()).collect();
+    let titles: Vec<&str> = g.cells[2][0]
+        .pages
+        .iter()
+        .map(|p| p.title.as_str())
+        .collect();
     assert_eq!(titles, ["Ending seclusion", "Visiting, day and night"]);
     assert_eq!(g.cells[2][0].pages[1].url, "/hr/cases/visiting/");
     assert_eq!(g.gaps(), 2);
@@ -54,7 +58,15 @@ fn types_by_principle_leave_out_plain_pages() {
     let g = &c.grids[1];
     assert_eq!(
         slugs(&g.rows),
-        ["guide-part", "case-study", "dos-donts", "training", "tool", "event", "evaluation"]
+        [
+            "guide-part",
+            "case-study",
+            "dos-donts",
+            "training",
+            "tool",
+            "event",
+            "evaluation"
+        ]
     );
     assert_eq!(g.rows.label, "Type");
     assert_eq!(g.rows.terms[1].label, "Case study");
@@ -79,13 +91,19 @@ fn type_labels_come_from_the_strings() {
 fn another_language_skips_fallback_copies() {
     let all = sites(false);
     let cy = &all[1];
-    assert!(cy.pages.iter().any(|p| p.meta.fallback), "the fixture has a fallback");
+    assert!(
+        cy.pages.iter().any(|p| p.meta.fallback),
+        "the fixture has a fallback"
+    );
     let c = of(cy, &Strings::new());
     assert_eq!(c.lang, "cy");
     assert_eq!(c.grids[0].rows.label, "Hawliau");
     // Only the Welsh translation counts: article-3 × mental-health.
     assert_eq!(counts(&c.grids[0]), [[1, 0], [0, 0], [0, 0]]);
-    assert_eq!(c.grids[0].cells[0][0].pages[0].url, "/hr/cy/cases/seclusion/");
+    assert_eq!(
+        c.grids[0].cells[0][0].pages[0].url,
+        "/hr/cy/cases/seclusion/"
+    );
 }
 
 #[test]

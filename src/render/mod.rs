@@ -1105,7 +1105,10 @@ pub fn sitemap_of<'a>(sites: impl Iterator<Item = &'a Site> + Clone) -> OutputFi
     let origin = origin(&first.config.base_url);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     // The coverage map is the one generated page listed (see `crate::coverage`).
-    let generated: Vec<String> = sites.clone().filter_map(crate::coverage::listed_url).collect();
+    let generated: Vec<String> = sites
+        .clone()
+        .filter_map(crate::coverage::listed_url)
+        .collect();
     let sections = sites.clone().flat_map(|site| {
         site.sections
             .iter()
