@@ -108,6 +108,8 @@ pub struct Rendered {
     pub readability: Vec<crate::readability::Score>,
     /// HTML pages the site has (also when only some were rendered, for `check`).
     pub pages: usize,
+    /// The coverage map of every language's site, the main language first.
+    pub coverage: Vec<crate::coverage::Coverage>,
 }
 
 /// Builds the site and writes it atomically.
@@ -279,7 +281,16 @@ fn render_config(
         output_dir,
         review,
         readability: crate::readability::merged(sites.iter().flat_map(crate::readability::scores)),
+        coverage: coverage(&sites, &theme),
     })
+}
+
+/// The coverage map of every site, with type names in its language.
+fn coverage(sites: &[content::Site], theme: &templates::Theme) -> Vec<crate::coverage::Coverage> {
+    sites
+        .iter()
+        .map(|s| crate::coverage::of(s, theme.strings_for(&s.config.language)))
+        .collect()
 }
 
 /// `site.toml`, with `--base-url` in place of its `base_url`.

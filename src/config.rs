@@ -40,6 +40,9 @@ pub struct Config {
     /// Atom feeds of new pages.
     #[serde(default)]
     pub feeds: crate::feeds::FeedsConfig,
+    /// The coverage map page (see [`crate::coverage`]).
+    #[serde(default)]
+    pub coverage: crate::coverage::CoverageConfig,
     /// Redirects from a previous site's addresses.
     #[serde(default)]
     pub redirects: crate::redirects::RedirectsConfig,

@@ -10,6 +10,7 @@ pub mod check;
 pub mod cms;
 pub mod config;
 pub mod content;
+pub mod coverage;
 pub mod diagnostics;
 pub mod downloads;
 #[cfg(feature = "external-links")]

@@ -126,12 +126,44 @@ enum Command {
     /// reload (or swap stylesheets when only CSS changed). When a rebuild fails, the
     /// last good version stays and the pages show the error.
     Serve(ServeArgs),
+    /// Print a report about the site's content
+    #[command(subcommand)]
+    Report(Report),
     /// Start a new site from the bundled starter library
     Init {
         /// Folder to create (must be new or empty)
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+}
+
+/// The reports of `freda report`.
+#[derive(Subcommand)]
+enum Report {
+    /// How many published pages there are for each right and setting, right and
+    /// audience, and type and principle, to find the gaps
+    ///
+    /// Counts the main language's pages (or --lang's). The site is checked first,
+    /// as `freda check` does; a site with errors has no report.
+    Coverage {
+        /// table (aligned text, · marks a gap), csv (one row per cell) or json
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// The language whose pages to count, e.g. cy [default: the main language]
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
+    },
+}
+
+/// How `freda report` prints.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    /// Aligned plain text, one table per grid.
+    Table,
+    /// CSV: grid,row,column,count,urls.
+    Csv,
+    /// One JSON document (a stable schema, version 1).
+    Json,
 }
 
 /// Options of `freda serve`.
@@ -223,6 +255,9 @@ fn run(cli: Cli) -> Result<u8, String> {
             section,
         } => run_new(&cli.root, &kind, &title, section.as_deref()).map(|()| 0),
         Command::Serve(args) => run_serve(cli.root, args),
+        Command::Report(Report::Coverage { format, lang }) => {
+            run_coverage(cli.root, format, lang.as_deref())
+        }
         Command::Init { dir } => {
             let n = freda::starter::init(&dir).map_err(|e| format!("error: {e:#}\n"))?;
             eprintln!(
@@ -332,6 +367,39 @@ fn run_check(opts: &BuildOptions, deny_warnings: bool, format: Format, tables: T
     } else {
         0
     }
+}
+
+/// Why `freda report` printed nothing: the site's errors.
+fn no_report(ds: &freda::diagnostics::Diagnostics) -> String {
+    let errors = count_of(ds.error_count(), "error");
+    let help = "run freda check, fix them, then ask for the report again";
+    format!(
+        "{}error: the site has {errors}; {help}\n",
+        ds.render_with(&Palette::COLOUR)
+    )
+}
+
+/// `freda report coverage`: checks the site, then prints one language's map.
+fn run_coverage(root: PathBuf, format: ReportFormat, lang: Option<&str>) -> Result<u8, String> {
+    let opts = BuildOptions {
+        root,
+        check_only: true,
+        ..BuildOptions::default()
+    };
+    let rendered = match build::render_only(&opts) {
+        Ok(r) => r,
+        Err(BuildError::Site(ds)) => return Err(no_report(&ds)),
+        Err(BuildError::Other(e)) => return Err(format!("error: {e:#}\n")),
+    };
+    let coverage =
+        freda::coverage::pick(&rendered.coverage, lang).map_err(|e| format!("error: {e}\n"))?;
+    let text = match format {
+        ReportFormat::Table => freda::coverage::table(coverage),
+        ReportFormat::Csv => freda::coverage::csv(coverage),
+        ReportFormat::Json => freda::coverage::json(coverage) + "\n",
+    };
+    print!("{text}");
+    Ok(0)
 }
 
 fn run_new(

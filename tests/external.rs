@@ -197,7 +197,7 @@ content/b.md:5:5: warning: external link returned 404 Not Found: {base}/gone
  5 | The [same old report][gone] again.
    |     ^^^^^^^^^^^^^^^^^^^^^^^
   help: fix or remove the link; if the site blocks link checkers, add its host to [check.external] skip_hosts in site.toml
-Checked 6 pages: 0 errors, 5 warnings, 0 notes
+Checked 7 pages: 0 errors, 5 warnings, 0 notes
 ";
 
 #[test]

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod cms;
 mod common;
+mod coverage;
 mod downloads;
 #[cfg(feature = "external-links")]
 mod external;

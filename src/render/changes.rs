@@ -97,6 +97,7 @@ impl<'a> Reuse<'a> {
             Job::Term(t, i) => self.same_term(t, i),
             Job::Browse => self.same_browse(),
             Job::Search => self.same_browse() && self.same_keywords(),
+            Job::Coverage => self.same_coverage(),
             Job::NotFound => true,
         }
     }
@@ -188,6 +189,13 @@ impl<'a> Reuse<'a> {
 
     fn same_browse(&self) -> bool {
         self.new.site.taxonomies == self.old.site.taxonomies
+            && self.new.breadcrumbs(Some(0)) == self.old.breadcrumbs(Some(0))
+    }
+
+    /// The coverage map lists every tagged page: compared as counted.
+    fn same_coverage(&self) -> bool {
+        let of = |sh: &Shared<'a>| crate::coverage::of(sh.site, sh.lang_strings);
+        of(self.new) == of(&self.old)
             && self.new.breadcrumbs(Some(0)) == self.old.breadcrumbs(Some(0))
     }
 

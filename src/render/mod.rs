@@ -295,6 +295,8 @@ enum Job {
     Term(usize, usize),
     Browse,
     Search,
+    /// The coverage map (see [`crate::coverage`]).
+    Coverage,
     NotFound,
 }
 
@@ -515,6 +517,9 @@ fn jobs(site: &Site) -> Vec<Job> {
     }
     jobs.push(Job::Browse);
     jobs.push(Job::Search);
+    if site.config.coverage.enabled {
+        jobs.push(Job::Coverage);
+    }
     jobs.push(Job::NotFound);
     jobs
 }
@@ -715,6 +720,7 @@ impl<'a> Shared<'a> {
             ),
             Job::Browse => ("taxonomies.html".to_string(), format!("{base}browse/")),
             Job::Search => ("search.html".to_string(), format!("{base}search/")),
+            Job::Coverage => ("coverage.html".to_string(), format!("{base}coverage/")),
             Job::NotFound => ("404.html".to_string(), format!("{base}404.html")),
         }
     }
@@ -729,6 +735,7 @@ impl<'a> Shared<'a> {
             Job::Term(t, i) => self.term(t, i),
             Job::Browse => self.browse(),
             Job::Search => self.search_page(),
+            Job::Coverage => self.coverage_page(),
             Job::NotFound => tera::Context::new(),
         };
         ctx.insert("site", &self.site_view);
@@ -1009,6 +1016,17 @@ impl<'a> Shared<'a> {
         ctx
     }
 
+    fn coverage_page(&self) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert(
+            "coverage",
+            &crate::coverage::of(self.site, self.lang_strings),
+        );
+        ctx.insert("hidden", &self.site.config.coverage.hidden);
+        ctx.insert("breadcrumbs", &self.breadcrumbs(Some(0)));
+        ctx
+    }
+
     fn browse(&self) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert("taxonomies", &self.site.taxonomies);
@@ -1046,7 +1064,7 @@ fn site_view(site: &Site) -> Value {
         "base_url": c.base_url, "base_path": site.base_path, "origin": origin(&c.base_url),
         "organisation": c.branding.organisation, "logo": logo, "primary_colour": c.branding.primary_colour,
         "nav": nav, "footer": footer, "taxonomies": taxonomies, "extra": c.extra,
-        "csp": crate::headers::CSP,
+        "csp": crate::headers::CSP, "coverage_url": crate::coverage::listed_url(site),
     })
 }
 
@@ -1078,7 +1096,8 @@ fn sitemap(site: &Site) -> OutputFile {
 }
 
 /// The sitemap of one or more language sites: every page and section but
-/// fallbacks (they are another language's page).
+/// fallbacks (they are another language's page), and the coverage map
+/// unless `site.toml` hides it.
 pub fn sitemap_of<'a>(sites: impl Iterator<Item = &'a Site> + Clone) -> OutputFile {
     let Some(first) = sites.clone().next() else {
         return OutputFile {
@@ -1088,6 +1107,11 @@ pub fn sitemap_of<'a>(sites: impl Iterator<Item = &'a Site> + Clone) -> OutputFi
     };
     let origin = origin(&first.config.base_url);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    // The coverage map is the one generated page listed (see `crate::coverage`).
+    let generated: Vec<String> = sites
+        .clone()
+        .filter_map(crate::coverage::listed_url)
+        .collect();
     let sections = sites.clone().flat_map(|site| {
         site.sections
             .iter()
@@ -1100,7 +1124,8 @@ pub fn sitemap_of<'a>(sites: impl Iterator<Item = &'a Site> + Clone) -> OutputFi
             .filter(|p| !p.meta.fallback)
             .map(|p| (&p.meta.url, p.meta.last_reviewed.or(p.meta.date)))
     });
-    let mut entries: Vec<_> = sections.chain(pages).collect();
+    let generated = generated.iter().map(|u| (u, None));
+    let mut entries: Vec<_> = sections.chain(pages).chain(generated).collect();
     entries.sort();
     for (url, date) in entries {
         xml.push_str(&format!(

@@ -1537,6 +1537,51 @@ function phase(name) {
 }
 
 // Every page (checkPage), then the links they use (checkLinks).
+// The coverage map's tables, with JavaScript off at 320 px (400% zoom): a caption, column and row headers, one cell
+// per column, counts that lead to their page list, gaps said in words; each table scrolls in a focusable, labelled
+// region, so the page itself never scrolls sideways.
+async function checkCoverage(entry) {
+  const target = `${shortUrl(entry.url)} tables`;
+  const context = await newContext({ ...ZOOM400, javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto(entry.url);
+    const problems = await page.evaluate(() => {
+      const out = [];
+      const tables = [...document.querySelectorAll('main table')];
+      if (!tables.length) out.push('no table');
+      for (const [i, table] of tables.entries()) {
+        const name = `table ${i + 1}`;
+        const caption = table.querySelector('caption');
+        if (!caption || !caption.textContent.trim()) out.push(`${name}: no caption`);
+        const cols = [...table.querySelectorAll('thead th')];
+        if (!cols.length || cols.some((th) => th.getAttribute('scope') !== 'col')) out.push(`${name}: column headers need scope="col"`);
+        for (const tr of table.querySelectorAll('tbody tr')) {
+          const head = tr.firstElementChild;
+          if (!head || head.tagName !== 'TH' || head.getAttribute('scope') !== 'row') out.push(`${name}: a row without <th scope="row">`);
+          if (tr.children.length !== cols.length) out.push(`${name}: a row of ${tr.children.length} cells under ${cols.length} headers`);
+          for (const td of tr.querySelectorAll('td')) {
+            const a = td.querySelector('a[href^="#"]');
+            if (a && !document.getElementById(decodeURIComponent(a.hash.slice(1)))) out.push(`${name}: ${a.hash} leads nowhere`);
+            if (!a && !(td.classList.contains('coverage-gap') && /\S/.test(td.textContent))) out.push(`${name}: an empty cell is not said to be a gap`);
+          }
+        }
+        const region = table.parentElement;
+        if (region.getAttribute('role') !== 'region' || region.tabIndex !== 0
+          || !caption || region.getAttribute('aria-labelledby') !== caption.id) out.push(`${name}: not in a focusable region named by its caption`);
+      }
+      const doc = document.documentElement;
+      if (doc.scrollWidth > doc.clientWidth + 1) out.push(`the page is ${doc.scrollWidth} px wide in a ${doc.clientWidth} px viewport`);
+      return out;
+    });
+    record('coverage', target, problems.length === 0, [...new Set(problems)].slice(0, 10));
+  } catch (err) {
+    record('coverage', target, false, [err.message.split('\n')[0]]);
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
 async function checkAllPages(pages) {
   phase('pages');
   let done = 0;
@@ -1592,6 +1637,8 @@ async function main() {
   console.log(`Chromium ${browser.version()}, axe-core ${JSON.parse(fs.readFileSync(path.join(here, 'node_modules', 'axe-core', 'package.json'), 'utf8')).version}`);
 
   if (want('pages')) await checkAllPages(pages);
+  const coverage = pages.find((p) => p.type === 'coverage');
+  if (want('pages') && coverage) await checkCoverage(coverage);
 
   const byUrl = new Map(pages.map((p) => [p.url, p]));
   const find = (rel) => byUrl.get(new URL(rel, base).href);
