@@ -160,9 +160,13 @@ fn act(
             (format!("create {new}"), vec![new])
         }
         8 if !linked(root, &rel) => {
-            let dir = rng
-                .pick(&["content/tools", "content/case-studies", "content"])
-                .to_string();
+            // Within its folder: a typed page moved elsewhere (a case study
+            // into tools/) would stay an error for the rest of the run.
+            let dir = Path::new(&rel)
+                .parent()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             let new = format!("{dir}/moved-{step}.md");
             fs::rename(&path, root.join(&new)).unwrap();
             (format!("rename {rel} to {new}"), vec![rel, new])
