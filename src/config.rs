@@ -40,6 +40,9 @@ pub struct Config {
     /// Atom feeds of new pages.
     #[serde(default)]
     pub feeds: crate::feeds::FeedsConfig,
+    /// The review dashboard (`<base path>governance/`).
+    #[serde(default)]
+    pub governance: crate::governance::GovernanceConfig,
     /// Redirects from a previous site's addresses.
     #[serde(default)]
     pub redirects: crate::redirects::RedirectsConfig,
