@@ -234,6 +234,8 @@ fn render_config(
         }
         review.extend(check::review_report(site, checks.today));
     }
+    // One owner's pages together, whatever their language (as on the review dashboard).
+    check::sort_review(&mut review, |r| r);
     laps.lap("checks");
     if ds.has_errors() {
         return Err(BuildError::Site(ds));
@@ -243,6 +245,7 @@ fn render_config(
     let ropts = render::RenderOptions {
         relative: opts.relative,
         hubs_only: opts.check_only,
+        today: Some(checks.today),
     };
     let files = render::render_sites(&sites, &theme, ropts, bar.as_ref());
     if let Some(b) = bar {

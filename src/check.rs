@@ -24,8 +24,9 @@ pub struct CheckOptions {
     pub strict: bool,
 }
 
-/// A review due within this many days gets a note.
-const DUE_SOON_DAYS: i64 = 30;
+/// A review due within this many days gets a note, and is "due soon" in
+/// the report and the review dashboard.
+pub const DUE_SOON_DAYS: i64 = 30;
 
 /// The headings every case study has, in order.
 pub const CASE_STUDY_HEADINGS: [&str; 4] =
@@ -231,52 +232,67 @@ pub struct ReviewRow {
 
 /// Every page with its owner and review status, sorted by owner then status, for governance meetings.
 pub fn review_report(site: &Site, today: Date) -> Vec<ReviewRow> {
-    let mut rows: Vec<ReviewRow> = site
+    review_entries(site, today)
+        .into_iter()
+        .map(|(row, _)| row)
+        .collect()
+}
+
+/// [`review_report`]'s rows with the page each row is about (for the
+/// review dashboard, [`crate::governance`], which links to the pages).
+pub fn review_entries(site: &Site, today: Date) -> Vec<(ReviewRow, &Page)> {
+    let mut rows: Vec<(ReviewRow, &Page)> = site
         .pages
         .iter()
         .filter(|p| !p.meta.fallback)
-        .map(|p| {
-            let days = p
-                .meta
-                .next_review
-                .map(|d| d.days_since_epoch() - today.days_since_epoch());
-            let status = match (p.meta.status, days) {
-                (Status::Archived, _) => "archived",
-                (_, None) => "no review date",
-                (_, Some(d)) if d < 0 => "overdue",
-                (_, Some(d)) if d <= DUE_SOON_DAYS => "due soon",
-                _ => "current",
-            };
-            let date = |d: Option<Date>| d.map_or("–".to_string(), |d| d.to_string());
-            ReviewRow {
-                owner: p
-                    .meta
-                    .owner
-                    .clone()
-                    .unwrap_or_else(|| "(no owner)".to_string()),
-                status,
-                path: shown(p),
-                last_reviewed: date(p.meta.last_reviewed),
-                next_review: date(p.meta.next_review),
-            }
-        })
+        .map(|p| (review_row(p, today), p))
         .collect();
-    // Most urgent first within each owner.
-    let rank = |s: &str| {
-        [
-            "overdue",
-            "due soon",
-            "no review date",
-            "current",
-            "archived",
-        ]
-        .iter()
-        .position(|x| *x == s)
+    sort_review(&mut rows, |(r, _)| r);
+    rows
+}
+
+fn review_row(p: &Page, today: Date) -> ReviewRow {
+    let days = p
+        .meta
+        .next_review
+        .map(|d| d.days_since_epoch() - today.days_since_epoch());
+    let status = match (p.meta.status, days) {
+        (Status::Archived, _) => "archived",
+        (_, None) => "no review date",
+        (_, Some(d)) if d < 0 => "overdue",
+        (_, Some(d)) if d <= DUE_SOON_DAYS => "due soon",
+        _ => "current",
     };
+    let date = |d: Option<Date>| d.map_or("–".to_string(), |d| d.to_string());
+    ReviewRow {
+        owner: p
+            .meta
+            .owner
+            .clone()
+            .unwrap_or_else(|| "(no owner)".to_string()),
+        status,
+        path: shown(p),
+        last_reviewed: date(p.meta.last_reviewed),
+        next_review: date(p.meta.next_review),
+    }
+}
+
+/// The review statuses, most urgent first: the report's order within an owner.
+pub const REVIEW_STATUSES: [&str; 5] = [
+    "overdue",
+    "due soon",
+    "no review date",
+    "current",
+    "archived",
+];
+
+/// Sorts report rows (or anything holding one) by owner, urgency, then path.
+pub fn sort_review<T>(rows: &mut [T], row: impl Fn(&T) -> &ReviewRow) {
+    let rank = |s: &str| REVIEW_STATUSES.iter().position(|x| *x == s);
     rows.sort_by(|a, b| {
+        let (a, b) = (row(a), row(b));
         (&a.owner, rank(a.status), &a.path).cmp(&(&b.owner, rank(b.status), &b.path))
     });
-    rows
 }
 
 /// The report as an aligned text table.

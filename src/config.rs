@@ -43,6 +43,9 @@ pub struct Config {
     /// The coverage map page (see [`crate::coverage`]).
     #[serde(default)]
     pub coverage: crate::coverage::CoverageConfig,
+    /// The review dashboard (`<base path>governance/`).
+    #[serde(default)]
+    pub governance: crate::governance::GovernanceConfig,
     /// Redirects from a previous site's addresses.
     #[serde(default)]
     pub redirects: crate::redirects::RedirectsConfig,

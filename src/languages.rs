@@ -601,22 +601,27 @@ fn switcher(names: &[(String, String)], versions: &Versions) -> Vec<Translation>
         .collect()
 }
 
+/// One date as [`localise_dates`] writes it for the language of `strings`
+/// (the English form when they lack `date_format` or the month's name).
+pub fn local_date(d: Date, strings: &BTreeMap<String, String>) -> String {
+    let format = strings.get("date_format");
+    match (format, strings.get(&format!("month_{}", d.month))) {
+        (Some(format), Some(month)) => format
+            .replace("{day}", &d.day.to_string())
+            .replace("{month}", month)
+            .replace("{year}", &d.year.to_string()),
+        _ => d.display(),
+    }
+}
+
 /// Writes every date of a site for people in its language: `date_format`
 /// with `{day}`, `{month}` (`month_1` … `month_12`) and `{year}` from the
 /// UI strings. Dates stay as they are when the strings lack those keys.
 pub fn localise_dates(site: &mut Site, strings: &BTreeMap<String, String>) {
-    let Some(format) = strings.get("date_format") else {
+    if !strings.contains_key("date_format") {
         return;
-    };
-    let date = |d: Date| -> String {
-        match strings.get(&format!("month_{}", d.month)) {
-            Some(month) => format
-                .replace("{day}", &d.day.to_string())
-                .replace("{month}", month)
-                .replace("{year}", &d.year.to_string()),
-            None => d.display(),
-        }
-    };
+    }
+    let date = |d: Date| local_date(d, strings);
     let date_time = |t: DateTime| match t.time {
         Some((h, m)) => format!("{}, {h:02}:{m:02}", date(t.date)),
         None => date(t.date),

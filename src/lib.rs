@@ -18,6 +18,7 @@ pub mod external;
 pub mod feeds;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod governance;
 pub mod headers;
 pub mod incremental;
 pub mod languages;

@@ -296,7 +296,7 @@ fn orphans(
 
 /// Generated pages that link to every page: reaching a page only through
 /// them does not make it part of the site's structure.
-const EXHAUSTIVE: [&str; 2] = ["browse/", "search/"];
+const EXHAUSTIVE: [&str; 3] = ["browse/", "search/", "governance/"];
 
 /// The output paths of the pages each term page lists, by the term page's path.
 fn term_pages(site: &Site, page_paths: &[String]) -> HashMap<String, Vec<String>> {

@@ -13,6 +13,7 @@ mod downloads;
 mod external;
 mod feeds;
 mod fuzz_regressions;
+mod governance;
 mod hostile;
 mod incremental;
 mod invalid;

@@ -411,7 +411,7 @@ fn serve_reloads_after_an_edit_and_swaps_stylesheets() {
         "{log}"
     );
     assert!(
-        log.contains(" ms (0 of 33 pages rendered, 0 files read)\n"),
+        log.contains(" ms (0 of 34 pages rendered, 0 files read)\n"),
         "{log}"
     );
 }

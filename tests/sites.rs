@@ -106,7 +106,7 @@ fn warnings_are_printed_but_do_not_fail() {
         err.lines()
             .last()
             .unwrap()
-            .starts_with("Built 33 pages in "),
+            .starts_with("Built 34 pages in "),
         "{err}"
     );
     assert!(err.trim_end().ends_with("(1 warning)"), "{err}");

@@ -793,6 +793,9 @@ fn reserved_urls(site: &Site) -> HashMap<String, String> {
     if let Some(url) = crate::coverage::url(site) {
         m.insert(url, "the coverage map".to_string());
     }
+    if let Some(url) = crate::governance::url(site).filter(|_| site.config.is_main_language()) {
+        m.insert(url, "the review dashboard".to_string());
+    }
     for s in site.sections.iter().filter(|s| s.section_type == "guide") {
         let what = format!("the printable version of \"{}\"", s.meta.title);
         m.insert(format!("{}print/", s.meta.url), what);

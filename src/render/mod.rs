@@ -465,10 +465,21 @@ pub fn render_sites(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let mut main_view = None;
     for site in sites {
-        match render_site(site, theme, opts, progress) {
-            Ok(more) => files.extend(more),
+        let mut cache = search::IndexCache::default();
+        match render_site_from(site, theme, opts, progress, None, &mut cache) {
+            Ok(r) => {
+                main_view.get_or_insert(r.site_view);
+                files.extend(r.files);
+            }
             Err(more) => errors.extend(more),
+        }
+    }
+    if let Some(view) = &main_view {
+        match governance_page(sites, theme, view, opts) {
+            Ok(page) => files.extend(page),
+            Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {
@@ -481,6 +492,22 @@ pub fn render_sites(
         }
     }
     Ok(files)
+}
+
+/// The review dashboard of `sites` ([`crate::governance`]) with the main
+/// site's `site` variable; none for `freda check` (`hubs_only`). It is
+/// rendered on every build, never kept: its rows depend on the date.
+pub fn governance_page(
+    sites: &[Site],
+    theme: &Theme,
+    site_view: &Value,
+    opts: RenderOptions,
+) -> Result<Option<OutputFile>, Diagnostic> {
+    if opts.hubs_only {
+        return Ok(None);
+    }
+    let today = opts.today.unwrap_or_else(crate::content::date::Date::today);
+    crate::governance::page(sites, theme, site_view, opts.relative, today)
 }
 
 /// With more than one language, the files that list every language's
@@ -637,6 +664,9 @@ pub struct RenderOptions {
     /// (not pages or term pages), with no search index; the link checks
     /// need no more.
     pub hubs_only: bool,
+    /// The date the review dashboard measures against (the checks' today);
+    /// the system date when unset.
+    pub today: Option<crate::content::date::Date>,
 }
 
 /// What every job reads: the site, the theme, and values computed once.
@@ -1065,6 +1095,7 @@ fn site_view(site: &Site) -> Value {
         "organisation": c.branding.organisation, "logo": logo, "primary_colour": c.branding.primary_colour,
         "nav": nav, "footer": footer, "taxonomies": taxonomies, "extra": c.extra,
         "csp": crate::headers::CSP, "coverage_url": crate::coverage::listed_url(site),
+        "governance": crate::governance::footer_link(site),
     })
 }
 
@@ -1125,7 +1156,10 @@ pub fn sitemap_of<'a>(sites: impl Iterator<Item = &'a Site> + Clone) -> OutputFi
             .map(|p| (&p.meta.url, p.meta.last_reviewed.or(p.meta.date)))
     });
     let generated = generated.iter().map(|u| (u, None));
+    // A public review dashboard is listed too (an unlisted one never is).
+    let dashboard = crate::governance::public_url(first);
     let mut entries: Vec<_> = sections.chain(pages).chain(generated).collect();
+    entries.extend(dashboard.as_ref().map(|url| (url, None)));
     entries.sort();
     for (url, date) in entries {
         xml.push_str(&format!(
