@@ -108,12 +108,13 @@ enum Command {
     ///
     /// Example: freda new case-study "Reducing restraint on Ward 7"
     /// writes content/case-studies/reducing-restraint-on-ward-7.md.
+    /// In a terminal, `freda new` without a title asks for the type, title and terms.
     New {
         /// Kind of content: page, guide, guide-part, case-study, dos-donts, training, tool, event or evaluation
         #[arg(value_name = "TYPE")]
-        kind: String,
+        kind: Option<String>,
         /// The page title, in quotes
-        title: String,
+        title: Option<String>,
         /// Folder under content/ to put it in (needed for guide-part, e.g. guides/my-guide)
         #[arg(long, value_name = "FOLDER")]
         section: Option<String>,
@@ -189,7 +190,7 @@ struct ServeArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_cli();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
@@ -253,7 +254,12 @@ fn run(cli: Cli) -> Result<u8, String> {
             kind,
             title,
             section,
-        } => run_new(&cli.root, &kind, &title, section.as_deref()).map(|()| 0),
+        } => match (kind, title) {
+            (Some(kind), Some(title)) => {
+                run_new(&cli.root, &kind, &title, section.as_deref()).map(|()| 0)
+            }
+            (kind, _) => run_new_asking(&cli.root, kind.as_deref(), section.as_deref()).map(|()| 0),
+        },
         Command::Serve(args) => run_serve(cli.root, args),
         Command::Report(Report::Coverage { format, lang }) => {
             run_coverage(cli.root, format, lang.as_deref())
@@ -268,6 +274,29 @@ fn run(cli: Cli) -> Result<u8, String> {
             Ok(0)
         }
     }
+}
+
+/// Parses the arguments. `freda new`'s type and title are required, with
+/// clap's usual error, unless its questions can be asked (see
+/// [`can_ask`]).
+fn parse_cli() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let required = !can_ask();
+    let command = Cli::command().mut_subcommand("new", |new| {
+        new.mut_arg("kind", |a| a.required(required))
+            .mut_arg("title", |a| a.required(required))
+    });
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// Whether `freda new` may ask questions: built with the `interactive`
+/// feature, and both standard input and output are terminals.
+fn can_ask() -> bool {
+    use std::io::IsTerminal;
+    cfg!(feature = "interactive")
+        && std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal()
 }
 
 fn run_build(opts: &BuildOptions) -> Result<(), String> {
@@ -416,6 +445,7 @@ fn run_new(
         title,
         section,
         today: (today.year, today.month, today.day),
+        filled: None,
     };
     let path = scaffold::new_content(&opts).map_err(|e| format!("error: {e:#}\n"))?;
     let shown = path.strip_prefix(root).unwrap_or(&path);
@@ -424,4 +454,63 @@ fn run_new(
         shown.display()
     );
     Ok(())
+}
+
+/// `freda new` without a title in a terminal: asks the questions, writes
+/// the file, and says where the page will appear.
+#[cfg(feature = "interactive")]
+fn run_new_asking(
+    root: &std::path::Path,
+    kind: Option<&str>,
+    section: Option<&str>,
+) -> Result<(), String> {
+    use scaffold::questions::{ask, Setting};
+    let fail = |e: anyhow::Error| format!("error: {e:#}\n");
+    let kind = kind.map(NewKind::parse).transpose().map_err(fail)?;
+    let config = freda::config::Config::load(root).map_err(|ds| {
+        format!(
+            "{}error: there is no valid site.toml in {}: run freda new inside your site folder\n",
+            ds.render(),
+            root.display()
+        )
+    })?;
+    let today = Date::today();
+    let today = (today.year, today.month, today.day);
+    let setting = Setting {
+        site_root: root,
+        config: &config,
+        kind,
+        section,
+        today,
+    };
+    let chosen = ask(&mut scaffold::terminal::Terminal, setting).map_err(fail)?;
+    let opts = NewOptions {
+        site_root: root,
+        kind: chosen.kind,
+        title: &chosen.title,
+        section: chosen.section.as_deref(),
+        today,
+        filled: Some(&chosen.filled),
+    };
+    let path = scaffold::new_content(&opts).map_err(fail)?;
+    let shown = path.strip_prefix(root).unwrap_or(&path);
+    eprintln!("\nCreated {}.", shown.display());
+    if let Some(url) = scaffold::page_url(root, &path) {
+        eprintln!("It will appear at {url} once its status is \"published\".");
+    }
+    eprintln!(
+        "Next: open the file in a text editor and fill in the other fields, then run `freda serve --drafts` to preview it."
+    );
+    Ok(())
+}
+
+/// Without the `interactive` feature, the arguments are always required.
+#[cfg(not(feature = "interactive"))]
+fn run_new_asking(
+    _root: &std::path::Path,
+    _kind: Option<&str>,
+    _section: Option<&str>,
+) -> Result<(), String> {
+    // clap requires both without the feature; this is for completeness.
+    Err("error: give the type and the title, e.g. freda new case-study \"Title\"\n".to_string())
 }

@@ -33,6 +33,7 @@ use std::path::{Component, Path, PathBuf};
 use std::str::FromStr;
 
 use anyhow::{bail, Context, Result};
+use indexmap::IndexMap;
 
 use crate::config::Config;
 use crate::content::PageType;
@@ -44,6 +45,10 @@ const HOW_TO_EDIT: &str = include_str!("scaffold/how-to-edit.toml");
 const PAGE_FIELDS: &str = include_str!("scaffold/page-fields.toml");
 /// `[taxonomies]`, the commented-out `[source]` and `[extra]` tables.
 const TABLES: &str = include_str!("scaffold/tables.toml");
+
+pub mod questions;
+#[cfg(feature = "interactive")]
+pub mod terminal;
 
 /// The content types `freda new` can create: every [`PageType`].
 pub type NewKind = PageType;
@@ -138,6 +143,77 @@ pub struct NewOptions<'a> {
     pub section: Option<&'a str>,
     /// Today's date as (year, month, day).
     pub today: (i32, u32, u32),
+    /// Values chosen in `freda new`'s questions ([`questions`]), written in
+    /// place of the template's examples; `None` writes the template as it is.
+    pub filled: Option<&'a Filled>,
+}
+
+/// Values the editor chose in `freda new`'s questions, written into the
+/// front matter in place of the template's examples (the comments stay).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filled {
+    /// Top-level front-matter fields to set, e.g. `("organisation", "Ward 7")`.
+    pub fields: Vec<(&'static str, toml::Value)>,
+    /// The chosen term slugs, by vocabulary name.
+    pub terms: IndexMap<String, Vec<String>>,
+    /// The page's language code when it is not the main language: the file
+    /// is then named `<slug>.<code>.md` (`_index.<code>.md` for a guide).
+    pub lang: Option<String>,
+}
+
+/// Where a new page goes.
+struct Target {
+    /// The folder the file goes in.
+    dir: PathBuf,
+    /// The file.
+    path: PathBuf,
+    /// The folder under `content/` the guide template's instructions name.
+    folder: String,
+}
+
+/// Checks a title for `freda new` and returns its slug: it must contain
+/// letters or digits, and must not make a file name Windows reserves.
+pub fn check_title(title: &str) -> Result<String> {
+    let slug = slugify(title.trim());
+    if slug.is_empty() {
+        bail!("the title must contain letters or digits");
+    }
+    if crate::portable::reserved_on_windows(&slug) {
+        bail!("the title would make the file name \"{slug}\", which Windows reserves for devices; add a word to the title");
+    }
+    Ok(slug)
+}
+
+/// The file `freda new` would write for these options (checking the title
+/// and section first), whether or not it exists.
+pub fn target_path(opts: &NewOptions) -> Result<PathBuf> {
+    target(opts).map(|t| t.path)
+}
+
+/// The refusal message for an existing file, as [`new_content`] gives it.
+pub fn exists_message(path: &Path) -> String {
+    already_exists(path)
+}
+
+fn target(opts: &NewOptions) -> Result<Target> {
+    let slug = check_title(opts.title)?;
+    let section = match opts.section {
+        Some(s) => clean_section(s)?,
+        None => opts.kind.default_section()?.to_string(),
+    };
+    let suffix = match opts.filled.and_then(|f| f.lang.as_deref()) {
+        Some(code) => format!(".{code}.md"),
+        None => ".md".to_string(),
+    };
+    let content = opts.site_root.join("content");
+    let (dir, file_name, folder) = if opts.kind == NewKind::Guide {
+        let folder = join_folder(&section, &slug);
+        (content.join(&folder), format!("_index{suffix}"), folder)
+    } else {
+        (content.join(&section), format!("{slug}{suffix}"), section)
+    };
+    let path = dir.join(file_name);
+    Ok(Target { dir, path, folder })
 }
 
 /// Writes the new file and returns its path. Refuses to overwrite (error naming the file). Creates the section folder if missing.
@@ -148,29 +224,7 @@ pub struct NewOptions<'a> {
 /// trimmed from the title.
 pub fn new_content(opts: &NewOptions) -> Result<PathBuf> {
     let title = opts.title.trim();
-    let slug = slugify(title);
-    if slug.is_empty() {
-        bail!("the title must contain letters or digits");
-    }
-    if crate::portable::reserved_on_windows(&slug) {
-        bail!("the title would make the file name \"{slug}\", which Windows reserves for devices; add a word to the title");
-    }
-    let section = match opts.section {
-        Some(s) => clean_section(s)?,
-        None => opts.kind.default_section()?.to_string(),
-    };
-    let content = opts.site_root.join("content");
-    let (dir, file_name, folder) = if opts.kind == NewKind::Guide {
-        let folder = join_folder(&section, &slug);
-        (content.join(&folder), "_index.md".to_string(), folder)
-    } else {
-        (
-            content.join(&section),
-            format!("{slug}.md"),
-            section.clone(),
-        )
-    };
-    let path = dir.join(file_name);
+    let Target { dir, path, folder } = target(opts)?;
     if path.exists() {
         bail!(already_exists(&path));
     }
@@ -182,13 +236,16 @@ pub fn new_content(opts: &NewOptions) -> Result<PathBuf> {
             opts.site_root.display()
         )
     })?;
-    let text = render(
-        opts.kind,
-        title,
-        opts.today,
-        &folder,
-        &taxonomy_block(&config),
-    );
+    let text = match opts.filled {
+        None => render(
+            opts.kind,
+            title,
+            opts.today,
+            &folder,
+            &taxonomy_block(&config),
+        ),
+        Some(filled) => render_filled(opts.kind, title, opts.today, &folder, &config, filled),
+    };
     let mut file = match fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -201,6 +258,71 @@ pub fn new_content(opts: &NewOptions) -> Result<PathBuf> {
     file.write_all(text.as_bytes())
         .with_context(|| format!("could not write {}", path.display()))?;
     Ok(path)
+}
+
+/// The template with the chosen values: terms in `[taxonomies]` (with the
+/// vocabulary comments in the page's language), fields in place of their
+/// example lines.
+fn render_filled(
+    kind: NewKind,
+    title: &str,
+    today: (i32, u32, u32),
+    folder: &str,
+    config: &Config,
+    filled: &Filled,
+) -> String {
+    let config = match &filled.lang {
+        Some(code) => config.for_language(code),
+        None => config.clone(),
+    };
+    let block = taxonomy_block_with(&config, &filled.terms);
+    let mut text = render(kind, title, today, folder, &block);
+    for (key, value) in &filled.fields {
+        text = set_field(&text, key, value);
+    }
+    text
+}
+
+/// Replaces the value of the top-level front-matter line `key = …` (the
+/// first line starting so, before any table); comments stay as they are.
+fn set_field(text: &str, key: &str, value: &toml::Value) -> String {
+    let start = format!("{key} = ");
+    let mut done = false;
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        if !done && line.starts_with(&start) {
+            out.push_str(&format!("{start}{value}\n"));
+            done = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The URL where the page written to `path` will appear (`base_url`'s
+/// origin and the page's address), found by loading the site as the build
+/// does, drafts included; `None` if the site does not load the file.
+pub fn page_url(site_root: &Path, path: &Path) -> Option<String> {
+    let config = Config::load(site_root).ok()?;
+    let rel = path.strip_prefix(site_root.join("content")).ok()?;
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let rel = rel.join("/");
+    let origin = crate::render::origin(&config.base_url).to_string();
+    let opts = crate::content::LoadOptions { drafts: true };
+    let (sites, _) = crate::content::load_sites(site_root, config, opts);
+    let metas = sites.iter().flat_map(|site| {
+        let pages = site.pages.iter().map(|p| (p.source.as_str(), &p.meta));
+        let sections = (site.sections.iter()).filter_map(|s| Some((s.source.as_deref()?, &s.meta)));
+        pages.chain(sections)
+    });
+    metas
+        .filter(|(source, meta)| *source == rel && !meta.fallback)
+        .map(|(_, meta)| format!("{origin}{}", meta.url))
+        .next()
 }
 
 /// The file text for a kind and title (pure, for tests).
@@ -223,6 +345,12 @@ pub fn render_template(kind: NewKind, title: &str, today: (i32, u32, u32)) -> St
 /// The `[taxonomies]` table for a new page: one empty list per vocabulary of
 /// the site, each with a comment listing the terms it allows.
 pub fn taxonomy_block(config: &Config) -> String {
+    taxonomy_block_with(config, &IndexMap::new())
+}
+
+/// [`taxonomy_block`] with chosen terms: `name = ["a", "b"]` for each
+/// vocabulary in `chosen`, `name = []` for the others.
+pub fn taxonomy_block_with(config: &Config, chosen: &IndexMap<String, Vec<String>>) -> String {
     let mut out = String::from("[taxonomies]\n");
     for (name, tax) in &config.taxonomies {
         out.push_str(&format!("# {}: {}\n", tax.label, tax.description));
@@ -232,7 +360,9 @@ pub fn taxonomy_block(config: &Config) -> String {
         for term in &tax.terms {
             out.push_str(&format!("#   {} ({})\n", term.slug, term.label));
         }
-        out.push_str(&format!("{name} = []\n"));
+        let terms = chosen.get(name).map(Vec::as_slice).unwrap_or_default();
+        let list = toml::Value::Array(terms.iter().cloned().map(toml::Value::String).collect());
+        out.push_str(&format!("{name} = {list}\n"));
     }
     out.trim_end().to_string()
 }
@@ -299,7 +429,7 @@ fn toml_escape(s: &str) -> String {
 
 /// Checks a `--section` value and normalises it to `a/b` form ("" for the
 /// content root).
-fn clean_section(section: &str) -> Result<String> {
+pub(crate) fn clean_section(section: &str) -> Result<String> {
     let s = section.trim();
     if s.contains("..") {
         bail!("--section \"{s}\" must not contain \"..\": give a folder inside content/");
@@ -789,6 +919,7 @@ mod tests {
             title,
             section: None,
             today: TODAY,
+            filled: None,
         }
     }
 

@@ -197,3 +197,81 @@ fn zip_needs_the_bundle_feature() {
     );
     assert!(!site.path().join("public").exists());
 }
+
+#[test]
+fn new_without_a_title_outside_a_terminal_is_a_usage_error() {
+    // The tests' standard input is not a terminal, as in CI or a pipe.
+    let site = fixture("sites", "all-types");
+    let out = freda(site.path(), &["new", "case-study"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: the following required arguments were not provided:\n  <TITLE>\n\n\
+         Usage: freda new <TYPE> <TITLE>\n\nFor more information, try '--help'.\n"
+    );
+    assert!(!site.path().join("content/case-studies").exists());
+}
+
+/// `freda new`'s questions in a pseudo-terminal, answered with the keys an
+/// editor presses (arrow keys, Space, Enter).
+#[cfg(all(target_os = "linux", feature = "interactive"))]
+#[test]
+fn new_asks_in_a_terminal() {
+    const DOWN: &str = "\x1b[B";
+    let dir = tempfile::tempdir().unwrap();
+    let toml = include_str!("../site.toml").replace(
+        "base_url = \"https://example.org/\"",
+        "base_url = \"https://trust.example/hr/\"",
+    );
+    std::fs::write(dir.path().join("site.toml"), toml).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_freda"));
+    command
+        .arg("new")
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1");
+    let mut s = rexpect::session::spawn_command(command, Some(30_000)).unwrap();
+    let mut step = |expect: &str, keys: &str| {
+        s.exp_string(expect).unwrap();
+        s.send(keys).unwrap();
+        s.flush().unwrap();
+    };
+    step(
+        "What do you want to create",
+        &format!("{}\r", DOWN.repeat(3)),
+    );
+    step("Language of the page", "\r");
+    step("Title", "Ward 7 restraint review\r");
+    step("Organisation the case study", "Mersey Care\r");
+    step("Kind of organisation", "\r");
+    step("Region", "Wales\r");
+    step("Year the work", "2023\r");
+    step("Rights (Space", " \r");
+    step("FREDA principles (Space", &format!("{DOWN} \r"));
+    step("Audiences (Space", "\r");
+    step("Care settings (Space", "\r");
+    step("Topics, separated", "Restraint, Co-production\r");
+    s.exp_string("Created content/case-studies/ward-7-restraint-review.md.")
+        .unwrap();
+    s.exp_string("https://trust.example/hr/case-studies/ward-7-restraint-review/")
+        .unwrap();
+    s.exp_string("freda serve --drafts").unwrap();
+    s.exp_eof().unwrap();
+    let text = read(
+        dir.path(),
+        "content/case-studies/ward-7-restraint-review.md",
+    );
+    for line in [
+        "\ntitle = \"Ward 7 restraint review\"\n",
+        "\norganisation = \"Mersey Care\"\n",
+        "\norg_type = \"NHS mental health trust\"\n",
+        "\nregion = \"Wales\"\n",
+        "\nyear = 2023\n",
+        "\nrights = [\"article-2\"]\n",
+        "\nprinciples = [\"respect\"]\n",
+        "\naudiences = []\n",
+        "\ntopics = [\"restraint\", \"co-production\"]\n",
+        "\nstatus = \"draft\"\n",
+    ] {
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
+}
