@@ -246,8 +246,11 @@ pub fn fields(t: PageType, config: &Config) -> Vec<Value> {
         keys.iter()
             .map(|k| widget_of(k, hints.get(*k), required.contains(k))),
     );
-    out.push(widget_of("aliases", hints.get("aliases"), false));
-    out.push(taxonomy_fields(config));
+    // A guide is a section (its _index.md), which takes no tags.
+    if t != PageType::Guide {
+        out.push(widget_of("aliases", hints.get("aliases"), false));
+        out.push(taxonomy_fields(config));
+    }
     out.push(source_fields());
     out.push(json!({"name": "body", "label": "Text", "widget": "markdown",
         "hint": "Headings start at ## (the title is the page's only top heading). Describe every image."}));
@@ -322,7 +325,6 @@ pub fn config(site: &Site) -> Value {
     }
     let collections: Vec<Value> = PageType::ALL
         .into_iter()
-        .filter(|t| *t != PageType::Guide)
         .map(|t| collection(t, site))
         .collect();
     let mut c = json!({
@@ -364,6 +366,10 @@ fn collection(t: PageType, site: &Site) -> Value {
     // Pages of several types share the content root: show each its own.
     if folder == "content" {
         c["filter"] = json!({"field": "type", "value": t.name()});
+    }
+    // A guide is a folder with its _index.md; its parts are guide parts.
+    if t == PageType::Guide {
+        c["path"] = json!("{{slug}}/_index");
     }
     c
 }
