@@ -300,17 +300,6 @@ enum Job {
     NotFound,
 }
 
-/// Renders all templates and generated files. Errors name the template.
-pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    opts: RenderOptions,
-    progress: Option<&indicatif::ProgressBar>,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut cache = search::IndexCache::default();
-    render_site_from(site, theme, opts, progress, None, &mut cache).map(|r| r.files)
-}
-
 /// A job's output: rendered now, or the previous build's file at this path.
 enum Out {
     New(OutputFile),
@@ -348,7 +337,8 @@ pub struct RenderedSite {
     pub rendered: usize,
 }
 
-/// [`render_site`], reusing outputs of `previous` whose inputs are
+/// Renders all templates and generated files of one language's site
+/// (errors name the template), reusing outputs of `previous` whose inputs are
 /// unchanged and the search analysis in `search`.
 pub fn render_site_from(
     site: &Site,
